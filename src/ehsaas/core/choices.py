@@ -1,0 +1,26 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """Staff roles; each is a Django group of the same name, created by a migration."""
+
+    ADMINISTRATOR = "administrator", _("Administrator")
+    PROGRAMME_OFFICER = "programme_officer", _("Programme officer")
+    REGISTRATION_OFFICER = "registration_officer", _("Registration officer")
+    FINANCE_OFFICER = "finance_officer", _("Finance officer")
+    PARTNER = "partner", _("Partner organisation")
+    ME_ANALYST = "me_analyst", _("M&E analyst")
+    AUDITOR = "auditor", _("Auditor")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class AreaType(models.TextChoices):
+    URBAN = "urban", _("Urban")
+    RURAL = "rural", _("Rural")

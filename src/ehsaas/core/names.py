@@ -1,0 +1,57 @@
+"""Name keys that let a search for "Muhammad" find "Mohammed", "Muhammed" and "محمد".
+
+The same person is written in Urdu script and in several Latin spellings. Urdu script usually omits
+short vowels, and Latin spellings disagree mostly on vowels and doubled letters, so both are reduced to
+a *consonant skeleton*: Urdu letters are transliterated to Latin sound classes, letters that stand for
+the same sound are merged, vowels and doubled letters are dropped. "Muhammad", "Mohammed" and "محمد"
+all become "mhmd". A key is kept per name word, so word order does not matter.
+"""
+
+import re
+import unicodedata
+
+# Urdu/Arabic letters → the Latin sound class they are usually romanised with. Long vowels (ا و ی ے)
+# and the silent/half letters are dropped with the Latin vowels.
+_URDU_TO_LATIN = {
+    "ا": "", "آ": "", "أ": "", "إ": "", "ء": "", "ئ": "", "ؤ": "",
+    "ب": "b", "پ": "p", "ت": "t", "ٹ": "t", "ث": "s", "ج": "j", "چ": "c", "ح": "h", "خ": "x",
+    "د": "d", "ڈ": "d", "ذ": "z", "ر": "r", "ڑ": "r", "ز": "z", "ژ": "z", "س": "s", "ش": "s",
+    "ص": "s", "ض": "z", "ط": "t", "ظ": "z", "ع": "", "غ": "g", "ف": "f", "ق": "k", "ک": "k",
+    "ك": "k", "گ": "g", "ل": "l", "م": "m", "ن": "n", "ں": "n", "و": "", "ہ": "h", "ه": "h",
+    "ھ": "", "ۃ": "", "ة": "", "ی": "", "ي": "", "ى": "", "ے": "", "ۓ": "",
+}  # fmt: skip
+
+# Latin spellings of one sound → one class, in this order ("x" first so that the "x" made for "kh"
+# is not split again; "ch" is marked before the other "c"s become "k").
+_LATIN_CLASSES = [
+    ("x", "ks"), ("kh", "x"), ("gh", "g"), ("sh", "s"), ("ch", "C"), ("th", "t"), ("dh", "d"),
+    ("ph", "f"), ("zh", "z"), ("q", "k"), ("ck", "k"), ("c", "k"), ("C", "c"), ("v", "w"),
+]  # fmt: skip
+_NOT_LETTER = re.compile(r"[^a-z]")
+_VOWELS_AND_H = re.compile(r"[aeiouywh]")
+_REPEAT = re.compile(r"(.)\1+")
+_WORD_SPLIT = re.compile(r"[\s\-_.,'’]+")
+
+
+def _skeleton(sounds: str) -> str:
+    # Vowels, and "h" inside a word (aspiration, or the Urdu ہ that marks a vowel), are where spellings
+    # of one name disagree most; a word-initial "h" (Hamid, Hina) is kept.
+    head, rest = sounds[:1], sounds[1:]
+    head = "" if head in "aeiouyw" else head
+    return _REPEAT.sub(r"\1", head + _VOWELS_AND_H.sub("", rest))
+
+
+def word_key(word: str) -> str:
+    """The consonant skeleton of one name word, the same for its Urdu and Latin spellings."""
+    if any("\u0600" <= ch <= "\u06ff" for ch in word):
+        return _skeleton("".join(_URDU_TO_LATIN.get(ch, "") for ch in word))
+    latin = _NOT_LETTER.sub("", unicodedata.normalize("NFKD", word.lower()))
+    for spelling, sound in _LATIN_CLASSES:
+        latin = latin.replace(spelling, sound)
+    return _skeleton(latin)
+
+
+def name_key(full_name: str) -> str:
+    """Space-separated word keys in the order written, e.g. "Fatima Bibi" → "ftm bb"."""
+    keys = [word_key(w) for w in _WORD_SPLIT.split(full_name.strip()) if w]
+    return " ".join(k for k in keys if k)

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from ehsaas.registry.views import changes, duplicates, households, imports
+
+app_name = "registry"
+
+urlpatterns = [
+    path("households/", households.search, name="search"),
+    path("households/new/", households.register, name="register"),
+    path("households/<int:pk>/", households.detail, name="household"),
+    path("households/<int:pk>/changes/new/", changes.create, name="change_new"),
+    path("changes/", changes.change_list, name="change_list"),
+    path("changes/<int:pk>/", changes.detail, name="change_detail"),
+    path("duplicates/", duplicates.duplicate_list, name="duplicates"),
+    path("duplicates/<int:pk>/", duplicates.detail, name="duplicate_detail"),
+    path("imports/", imports.upload, name="import"),
+    path("imports/<int:pk>/report.csv", imports.report, name="import_report"),
+]

@@ -1,0 +1,11 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from ehsaas.registry.views.households import home
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("ehsaas.core.urls")),
+    path("", include("ehsaas.registry.urls")),
+    path("", home, name="home"),
+]
