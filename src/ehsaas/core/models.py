@@ -17,12 +17,12 @@ class BilingualName(models.Model):
         abstract = True
         ordering = ["name_en"]
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return self.name_ur if (get_language() or "en").startswith("ur") and self.name_ur else self.name_en
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Province(BilingualName):
