@@ -1,0 +1,12 @@
+"""Settings for the test suite: the production settings, with a throwaway key and fast password
+hashing. Everything else (the database from DATABASE_URL included) is as in production."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment")
+
+from ehsaas.settings import *  # noqa: E402, F403 - a settings override is the one place for this
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SECURE_COOKIES = False
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
