@@ -29,6 +29,8 @@ demo: setup
 	  trap 'kill $$(cat var/worker.pid) 2>/dev/null' EXIT INT TERM; \
 	  DEBUG=true $(BIN)/ehsaas runserver 127.0.0.1:$(PORT)
 
+test: export DJANGO_SETTINGS_MODULE := tests.settings
+test: export PYTHONPATH := $(CURDIR)
 test: setup lint
 	$(BIN)/ehsaas makemigrations --check --dry-run
 	$(BIN)/lint-imports

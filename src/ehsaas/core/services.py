@@ -38,8 +38,10 @@ def job_create(*, kind: str, acting_user, params: dict, message: str = "") -> Jo
 
 
 def job_start(*, job: Job, total: int = 0, message: str = "") -> None:
-    job.status, job.started_at, job.total, job.message = JobStatus.RUNNING, timezone.now(), total, message
-    job.save(update_fields=["status", "started_at", "total", "message"])
+    """Mark a job running; called again when a job enters its next phase (progress restarts at 0)."""
+    job.status, job.total, job.done, job.message = JobStatus.RUNNING, total, 0, message
+    job.started_at = job.started_at or timezone.now()
+    job.save(update_fields=["status", "started_at", "total", "done", "message"])
 
 
 def job_progress(*, job: Job, done: int, total: int | None = None, message: str | None = None) -> None:

@@ -60,7 +60,7 @@ class Household(models.Model):
         _("monthly consumption (PKR)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
 
-    source_hash = models.CharField(max_length=32, blank=True)
+    source_hash = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

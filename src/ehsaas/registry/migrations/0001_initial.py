@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('sheep', models.PositiveIntegerField(verbose_name='sheep')),
                 ('land_acres', models.DecimalField(decimal_places=2, max_digits=9, verbose_name='land (acres)')),
                 ('monthly_consumption', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='monthly consumption (PKR)')),
-                ('source_hash', models.CharField(blank=True, max_length=32)),
+                ('source_hash', models.CharField(blank=True, max_length=64)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('district', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='households', to='core.district')),

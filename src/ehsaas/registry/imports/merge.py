@@ -1,0 +1,153 @@
+"""Writing accepted households into the registry, one chunk of households per transaction.
+
+A household is written whole (its row, members, identifiers and audit event) in the transaction of its
+chunk, so a process killed half-way leaves whole households only; importing the files again then picks up
+where it stopped, since the households already written are recognised as unchanged.
+"""
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from ehsaas.registry.imports import contract as k
+from ehsaas.registry.imports.sql import execute, json_param
+
+_OPTIONAL_TEXT = ("address", "enumerator", "phone")
+_HOUSEHOLD_COLUMNS = [
+    "household_ref",
+    "province_id",
+    "district_id",
+    "tehsil_id",
+    *k.HOUSEHOLD_CHOICES,
+    "address",
+    "latitude",
+    "longitude",
+    "survey_date",
+    "enumerator",
+    "phone",
+    *k.HOUSEHOLD_COUNTS,
+    *k.HOUSEHOLD_FLAGS,
+    "land_acres",
+    "monthly_consumption",
+]
+_MEMBER_COLUMNS = [
+    "member_no",
+    "full_name",
+    "name_key",
+    "sex",
+    "date_of_birth",
+    "relationship",
+    "marital_status",
+    "education",
+    "in_school",
+    "occupation",
+    "disability",
+    "pregnant",
+    "lactating",
+    "phone",
+]
+_CHUNK_OF = "s.line >= %s AND s.line <= %s"
+
+
+def chunk_bounds(size: int) -> list[tuple[int, int, int]]:
+    """(first line, last line, households) of each chunk of households to write, in file order."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT line FROM stage_household WHERE outcome IN ('new', 'updated') ORDER BY line")
+        lines = [row[0] for row in cursor.fetchall()]
+    return [
+        (lines[i], lines[min(i + size, len(lines)) - 1], min(size, len(lines) - i))
+        for i in range(0, len(lines), size)
+    ]
+
+
+def write_chunk(*, first: int, last: int, actor_id: int | None, summary: str, changes_json: str) -> int:
+    """Write the accepted households staged between two lines; return how many members were written."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    bounds = [first, last]
+    with transaction.atomic():
+        _upsert_households(bounds, now)
+        _retire_previous_members(bounds)
+        members = _upsert_members(bounds)
+        _write_identifiers(bounds)
+        execute(
+            f"""INSERT INTO core_auditevent (at, actor_id, action, subject_type, subject_id, summary, reason, changes)
+                SELECT %s, %s,
+                       CASE s.outcome WHEN 'new' THEN 'household.imported' ELSE 'household.reimported' END,
+                       'registry.household', h.id, %s || CAST(s.line AS TEXT), '', {json_param()}
+                FROM stage_household s JOIN registry_household h ON h.household_ref = s.household_ref
+                WHERE {_CHUNK_OF} AND s.outcome IN ('new', 'updated')""",
+            [now, actor_id, summary, changes_json, *bounds],
+        )
+    return members
+
+
+def _upsert_households(bounds: list[int], now) -> None:
+    values = [f"COALESCE(s.{c}, '')" if c in _OPTIONAL_TEXT else f"s.{c}" for c in _HOUSEHOLD_COLUMNS]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in [*_HOUSEHOLD_COLUMNS[1:], "source_hash", "updated_at"])
+    execute(
+        f"""INSERT INTO registry_household ({", ".join(_HOUSEHOLD_COLUMNS)}, source_hash, created_at, updated_at)
+            SELECT {", ".join(values)}, s.fingerprint, %s, %s
+            FROM stage_household s WHERE {_CHUNK_OF} AND s.outcome IN ('new', 'updated')
+            ON CONFLICT (household_ref) DO UPDATE SET {updates}""",
+        [now, now, *bounds],
+    )
+
+
+def _retire_previous_members(bounds: list[int]) -> None:
+    """A re-surveyed household's file rows replace what the registry held: members are first set
+    aside (removed, IDs inactive) and those still in the file are restored by the upsert that follows.
+    Records are never deleted: payments and history may point at them."""
+    updated = f"SELECT s.household_id FROM stage_household s WHERE {_CHUNK_OF} AND s.outcome = 'updated'"
+    execute(
+        f"""UPDATE registry_identifier SET active = FALSE
+            WHERE active AND member_id IN (SELECT id FROM registry_member WHERE household_id IN ({updated}))""",
+        bounds,
+    )
+    execute(
+        f"UPDATE registry_member SET status = 'removed' WHERE status = 'active' AND household_id IN ({updated})",
+        bounds,
+    )
+
+
+def _upsert_members(bounds: list[int]) -> int:
+    values = [f"COALESCE(m.{c}, '')" if c == "phone" else f"m.{c}" for c in _MEMBER_COLUMNS]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in [*_MEMBER_COLUMNS[1:], "status"])
+    return execute(
+        f"""INSERT INTO registry_member (household_id, {", ".join(_MEMBER_COLUMNS)}, status)
+            SELECT h.id, {", ".join(values)}, 'active'
+            FROM stage_household s
+            JOIN registry_household h ON h.household_ref = s.household_ref
+            JOIN stage_member m ON m.household_ref = s.household_ref
+            WHERE {_CHUNK_OF} AND s.outcome IN ('new', 'updated')
+            ON CONFLICT (household_id, member_no) DO UPDATE SET {updates}""",
+        bounds,
+    )
+
+
+def _staged_identifiers(join_identifier: str = "") -> str:
+    """Rows of the chunk's members that carry an ID number, joined to the member rows just written."""
+    return f"""
+        FROM stage_household s
+        JOIN registry_household h ON h.household_ref = s.household_ref
+        JOIN stage_member m ON m.household_ref = s.household_ref
+        JOIN registry_member rm ON rm.household_id = h.id AND rm.member_no = m.member_no
+        {join_identifier}
+        WHERE {_CHUNK_OF} AND m.id_number IS NOT NULL"""
+
+
+def _write_identifiers(bounds: list[int]) -> None:
+    # A number the member held before is re-activated (its history stays one row); a new one is added.
+    previous = "JOIN registry_identifier i ON i.member_id = rm.id AND i.number = m.id_number AND i.id_type = m.id_type"
+    execute(
+        f"""UPDATE registry_identifier SET active = TRUE
+            WHERE NOT active AND id IN (
+                SELECT MIN(i.id) {_staged_identifiers(previous)} AND s.outcome = 'updated'
+                GROUP BY i.member_id, i.number)""",
+        bounds,
+    )
+    execute(
+        f"""INSERT INTO registry_identifier (member_id, id_type, number, active)
+            SELECT rm.id, m.id_type, m.id_number, TRUE {_staged_identifiers()} AND s.outcome IN ('new', 'updated')
+              AND NOT EXISTS (SELECT 1 FROM registry_identifier i
+                              WHERE i.member_id = rm.id AND i.number = m.id_number AND i.active)""",
+        bounds,
+    )

@@ -1,0 +1,131 @@
+"""Rules that span rows, checked in set-based SQL over the staging tables: a household row given twice,
+members without a household, households without members or without exactly one head, a member number
+given twice, an ID number given twice in the files or already held by another household.
+
+Each rule inserts its problems into stage_problem; `classify` then marks every household that has a
+problem, in either file, as rejected, and tells new, updated and unchanged households apart.
+"""
+
+from django.db import connection
+
+from ehsaas.registry.imports import contract as k
+from ehsaas.registry.imports.sql import cnic_sql, execute, message_sql
+
+_INSERT = "INSERT INTO stage_problem (file, line, column_name, household_ref, message) "
+
+
+def _problems(
+    select: str, message: tuple[str, list[str]], params_before: list, params_after: list = ()
+) -> None:
+    """`select` has `{message}` where the message expression goes."""
+    expression, message_params = message
+    execute(_INSERT + select.format(message=expression), [*params_before, *message_params, *params_after])
+
+
+def check_cross_row_rules(*, households_label: str, members_label: str) -> None:
+    _problems(
+        """SELECT %s, s.line, 'household_ref', s.household_ref, {message}
+           FROM stage_household s
+           JOIN (SELECT household_ref, MIN(line) AS first_line FROM stage_household
+                 WHERE household_ref IS NOT NULL GROUP BY household_ref HAVING COUNT(*) > 1) d
+             ON d.household_ref = s.household_ref
+           WHERE s.line > d.first_line""",
+        message_sql(k.MSG_DUPLICATE_HOUSEHOLD, ref="s.household_ref", line="d.first_line"),
+        [households_label],
+    )
+    _problems(
+        """SELECT %s, m.line, 'household_ref', m.household_ref, {message}
+           FROM stage_member m
+           WHERE m.household_ref IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM stage_household s WHERE s.household_ref = m.household_ref)""",
+        message_sql(k.MSG_NO_HOUSEHOLD, ref="m.household_ref"),
+        [members_label],
+    )
+    _problems(
+        """SELECT %s, s.line, 'household_ref', s.household_ref, {message}
+           FROM stage_household s
+           WHERE s.household_ref IS NOT NULL
+             AND NOT EXISTS (SELECT 1 FROM stage_member m WHERE m.household_ref = s.household_ref)""",
+        message_sql(k.MSG_NO_MEMBERS, ref="s.household_ref"),
+        [households_label],
+    )
+    for condition, template in (("= 0", k.MSG_NO_HEAD), ("> 1", k.MSG_MANY_HEADS)):
+        _problems(
+            f"""SELECT %s, h.first_line, 'relationship', h.household_ref, {{message}}
+               FROM (SELECT household_ref, MIN(line) AS first_line,
+                            SUM(CASE WHEN relationship = 'head' THEN 1 ELSE 0 END) AS heads
+                     FROM stage_member WHERE household_ref IS NOT NULL GROUP BY household_ref) h
+               WHERE h.heads {condition}""",
+            message_sql(template, ref="h.household_ref", count="h.heads"),
+            [members_label],
+        )
+    _problems(
+        """SELECT %s, m.line, 'member_no', m.household_ref, {message}
+           FROM stage_member m
+           JOIN (SELECT household_ref, member_no, MIN(line) AS first_line FROM stage_member
+                 WHERE member_no IS NOT NULL GROUP BY household_ref, member_no HAVING COUNT(*) > 1) d
+             ON d.household_ref = m.household_ref AND d.member_no = m.member_no
+           WHERE m.line > d.first_line""",
+        message_sql(k.MSG_DUPLICATE_MEMBER_NO, no="m.member_no", ref="m.household_ref", line="d.first_line"),
+        [members_label],
+    )
+    _problems(
+        """SELECT %s, m.line, 'id_number', m.household_ref, {message}
+           FROM stage_member m
+           JOIN (SELECT id_number, MIN(line) AS first_line FROM stage_member
+                 WHERE id_number IS NOT NULL GROUP BY id_number HAVING COUNT(*) > 1) d
+             ON d.id_number = m.id_number
+           JOIN stage_member f ON f.line = d.first_line
+           WHERE m.line > d.first_line""",
+        message_sql(
+            k.MSG_ID_TWICE_IN_FILE, number=cnic_sql("m.id_number"), line="d.first_line", ref="f.household_ref"
+        ),
+        [members_label],
+    )
+    _problems(
+        """SELECT %s, m.line, 'id_number', m.household_ref, {message}
+           FROM stage_member m
+           JOIN registry_identifier i ON i.number = m.id_number AND i.active
+           JOIN registry_member held ON held.id = i.member_id
+           JOIN registry_household h ON h.id = held.household_id
+           WHERE m.id_number IS NOT NULL AND h.household_ref <> m.household_ref""",
+        message_sql(
+            k.MSG_ID_HELD, number=cnic_sql("m.id_number"), ref="h.household_ref", no="held.member_no"
+        ),
+        [members_label],
+    )
+
+
+def classify() -> dict[str, int]:
+    """Mark each staged household rejected, unchanged, updated or new; return the counts."""
+    execute(
+        """UPDATE stage_household SET outcome = 'rejected'
+           WHERE household_ref IS NULL
+              OR household_ref IN (SELECT household_ref FROM stage_problem WHERE household_ref IS NOT NULL)"""
+    )
+    execute(
+        """UPDATE stage_household SET fingerprint =
+               CAST(stage_household.row_hash AS TEXT) || ':' || CAST(t.hash_sum AS TEXT) || ':' || CAST(t.members AS TEXT)
+           FROM (SELECT household_ref, SUM(row_hash) AS hash_sum, COUNT(*) AS members
+                 FROM stage_member GROUP BY household_ref) t
+           WHERE t.household_ref = stage_household.household_ref AND stage_household.outcome IS NULL"""
+    )
+    execute(
+        """UPDATE stage_household SET household_id = h.id, old_fingerprint = h.source_hash
+           FROM registry_household h
+           WHERE h.household_ref = stage_household.household_ref AND stage_household.outcome IS NULL"""
+    )
+    execute(
+        """UPDATE stage_household SET outcome = CASE
+               WHEN household_id IS NULL THEN 'new'
+               WHEN old_fingerprint = fingerprint THEN 'unchanged'
+               ELSE 'updated' END
+           WHERE outcome IS NULL"""
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT outcome, COUNT(DISTINCT COALESCE(household_ref, CAST(line AS TEXT)))
+               FROM stage_household GROUP BY outcome"""
+        )
+        counts = dict(cursor.fetchall())
+    return {name: counts.get(name, 0) for name in ("new", "updated", "unchanged", "rejected")}
