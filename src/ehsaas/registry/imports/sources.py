@@ -144,7 +144,7 @@ def _xlsx_to_csv(path: Path, workdir: Path) -> list[Path]:
     except (InvalidFileException, KeyError, OSError, ValueError) as error:
         raise UnusableFile(
             _("%(file)s: not a readable XLSX workbook (%(error)s)") % {"file": path.name, "error": error}
-        )
+        ) from error
     try:
         names = {name.strip().lower(): name for name in workbook.sheetnames}
         chosen = [names.get("households"), names.get("members")]
