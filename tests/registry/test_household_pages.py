@@ -1,0 +1,392 @@
+"""The staff pages of households: home, search, a household's page and registration by hand, for every
+role (and for someone not signed in)."""
+
+from datetime import date
+
+import pytest
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.urls import reverse
+
+from ehsaas.core.models import Job, Tehsil
+from ehsaas.core.services import audit_record
+from ehsaas.registry import choices as c
+from ehsaas.registry.models import ChangeRequest, Household
+from tests.registry.factories import IdentifierFactory, MemberFactory, head_of, household_with_members
+
+pytestmark = pytest.mark.django_db
+
+READERS = ["administrator", "programme_officer", "registration_officer", "finance_officer", "partner",
+           "me_analyst", "auditor"]  # fmt: skip
+REGISTRARS = ["administrator", "registration_officer"]
+NOT_REGISTRARS = ["programme_officer", "finance_officer", "partner", "me_analyst", "auditor", "no_role"]
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_counts():
+    cache.clear()  # the home page keeps its figures for a few minutes
+
+
+@pytest.fixture
+def household(district_a):
+    return household_with_members(
+        3, district=district_a, names=["Muhammad Aslam", "Fatima Bibi", "Bilal Ahmed"]
+    )
+
+
+@pytest.fixture
+def elsewhere(district_b):
+    return household_with_members(2, district=district_b, names=["Ghulam Rasool", "Shazia Parveen"])
+
+
+def page(client_as, user, url, **extra):
+    return client_as(user).get(url, **extra)
+
+
+# Signing in ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["home", "registry:search", "registry:register"])
+def test_someone_not_signed_in_is_sent_to_sign_in(client, name):
+    url = reverse(name)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={url}"
+
+
+def test_someone_not_signed_in_cannot_open_a_household(client, household):
+    response = client.get(reverse("registry:household", args=[household.pk]))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+# Home ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_every_role_lands_on_the_home_page(client_as, personas, role, household):
+    response = page(client_as, personas[role], "/")
+    assert response.status_code == 200
+    assert "Find a household" in response.content.decode()
+
+
+def test_a_user_without_a_role_is_told_so_on_the_home_page(client_as, personas):
+    response = page(client_as, personas["no_role"], "/")
+    assert response.status_code == 403
+    assert "Your account has no role yet" in response.content.decode()
+
+
+def test_the_home_page_counts_households_and_members_by_province(client_as, personas, household, elsewhere):
+    response = page(client_as, personas["programme_officer"], "/")
+    counts = response.context["counts"]
+    assert (counts.households, counts.members) == (2, 5)
+    assert {(row.province, row.households, row.members) for row in counts.by_province} == {
+        (household.province, 1, 3),
+        (elsewhere.province, 1, 2),
+    }
+
+
+def test_a_partner_counts_only_the_households_of_their_districts(client_as, personas, household, elsewhere):
+    counts = page(client_as, personas["partner"], "/").context["counts"]
+    assert (counts.households, counts.members) == (1, 3)
+    assert [row.province for row in counts.by_province] == [household.province]
+
+
+def test_the_home_page_shows_the_users_own_recent_jobs(client_as, personas):
+    officer = personas["registration_officer"]
+    Job.objects.create(kind="registry.import", created_by=officer, message="Reading households.csv")
+    Job.objects.create(kind="someone-elses-job", created_by=personas["administrator"])
+    body = page(client_as, officer, "/").content.decode()
+    assert "registry.import" in body and "Reading households.csv" in body
+    assert "someone-elses-job" not in body
+
+
+@pytest.mark.parametrize(("role", "shown"), [("registration_officer", True), ("auditor", False)])
+def test_the_register_and_import_shortcuts_are_shown_only_to_those_allowed(client_as, personas, role, shown):
+    body = page(client_as, personas[role], "/").content.decode()
+    assert (reverse("registry:register") in body) is shown
+    assert (reverse("registry:import") in body) is shown
+
+
+# Search ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_every_role_may_search(client_as, personas, role, household):
+    response = page(client_as, personas[role], reverse("registry:search"), data={"q": "Muhammad Aslam"})
+    assert response.status_code == 200
+    assert household.household_ref in response.content.decode()
+
+
+def test_a_user_without_a_role_may_not_search(client_as, personas):
+    assert page(client_as, personas["no_role"], reverse("registry:search")).status_code == 403
+
+
+def test_search_results_show_the_head_the_size_and_a_masked_cnic(client_as, personas, household):
+    number = head_of(household).identifiers.get().number
+    body = page(
+        client_as, personas["auditor"], reverse("registry:search"), data={"q": "Muhammad"}
+    ).content.decode()
+    assert "Muhammad Aslam" in body and household.district.name_en in body
+    assert f'<span class="ltr-data">{number[:5]}-*****{number[10:12]}-{number[12]}</span>' in body
+    assert number not in body and f"{number[:5]}-{number[5:12]}" not in body
+
+
+def test_a_search_that_matches_nothing_says_so(client_as, personas, household):
+    response = page(client_as, personas["auditor"], reverse("registry:search"), data={"q": "Nobody Anywhere"})
+    body = response.content.decode()
+    assert "No households match your search." in body
+    assert "A name is found from its first word" in body
+
+
+def test_as_the_user_types_only_the_results_are_sent(client_as, personas, household):
+    response = page(
+        client_as, personas["auditor"], reverse("registry:search"), data={"q": "Muhammad"}, **HTMX
+    )
+    body = response.content.decode()
+    assert "<html" not in body and household.household_ref in body
+    assert 'hx-swap-oob="true"' not in body
+
+
+def test_choosing_a_province_also_sends_its_districts(client_as, personas, district_a, district_b):
+    response = page(
+        client_as,
+        personas["auditor"],
+        reverse("registry:search"),
+        data={"province": district_a.province.pk},
+        HTTP_HX_TRIGGER_NAME="province",
+        **HTMX,
+    )
+    body = response.content.decode()
+    assert 'id="district-field"' in body and 'hx-swap-oob="true"' in body
+    assert district_a.name_en in body and district_b.name_en not in body
+
+
+def test_a_partner_never_sees_another_districts_household_in_results(
+    client_as, personas, household, elsewhere
+):
+    partner = personas["partner"]
+    link = reverse("registry:household", args=[elsewhere.pk])
+    for query in ("", "Ghulam Rasool", elsewhere.household_ref):
+        body = page(client_as, partner, reverse("registry:search"), data={"q": query}).content.decode()
+        assert link not in body
+    body = page(client_as, partner, reverse("registry:search")).content.decode()
+    assert reverse("registry:household", args=[household.pk]) in body
+
+
+def test_a_partner_is_offered_only_their_own_districts(client_as, personas, district_a, district_b):
+    form = page(client_as, personas["partner"], reverse("registry:search")).context["form"]
+    assert list(form.fields["district"].queryset) == [district_a]
+    assert list(form.fields["province"].queryset) == [district_a.province]
+
+
+def test_results_are_paginated(client_as, personas, district_a):
+    for _ in range(27):
+        household_with_members(1, district=district_a, names=["Sana Javed"])
+    url = reverse("registry:search")
+    first = page(client_as, personas["auditor"], url, data={"q": "Sana Javed"})
+    second = page(client_as, personas["auditor"], url, data={"q": "Sana Javed", "page": 2})
+    assert len(first.context["results"].hits) == 25 and len(second.context["results"].hits) == 2
+    assert "page=2" in first.content.decode()
+
+
+# A household's page ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_every_role_may_open_a_household_it_can_see(client_as, personas, role, household):
+    response = page(client_as, personas[role], reverse("registry:household", args=[household.pk]))
+    assert response.status_code == 200
+
+
+def test_a_partner_cannot_see_another_districts_household(client_as, personas, elsewhere):
+    response = page(client_as, personas["partner"], reverse("registry:household", args=[elsewhere.pk]))
+    assert response.status_code == 404
+
+
+def test_a_user_without_a_role_cannot_open_a_household(client_as, personas, household):
+    response = page(client_as, personas["no_role"], reverse("registry:household", args=[household.pk]))
+    assert response.status_code == 403
+
+
+def test_a_missing_household_is_not_found(client_as, personas):
+    assert (
+        page(client_as, personas["auditor"], reverse("registry:household", args=[999999])).status_code == 404
+    )
+
+
+def test_the_household_page_shows_members_with_full_id_numbers(client_as, personas, household):
+    body = page(client_as, personas["finance_officer"], reverse("registry:household", args=[household.pk]))
+    body = body.content.decode()
+    for member in household.members.prefetch_related("identifiers"):
+        number = member.identifiers.get().number
+        assert member.full_name in body
+        assert f'<span class="ltr-data">{number[:5]}-{number[5:12]}-{number[12]}</span>' in body
+    assert household.address in body and "Hand pump" in body
+
+
+def test_the_household_page_shows_its_data_quality_flags(client_as, personas, household):
+    MemberFactory(household=household, full_name="Saima Noreen", sex="female", relationship="daughter",
+                  date_of_birth=date(2001, 1, 1), marital_status="never_married")  # fmt: skip
+    response = page(client_as, personas["auditor"], reverse("registry:household", args=[household.pk]))
+    assert [flag.code for flag in response.context["flags"]] == ["no_id"]
+    assert "Saima Noreen has no CNIC or B-form number." in response.content.decode()
+
+
+def test_the_household_page_shows_the_history_of_changes(client_as, personas, household):
+    officer = personas["registration_officer"]
+    audit_record(actor=officer, action="change.approved", subject=household, summary="Head changed",
+                 reason="The head died in March", changes={"head": {"old": "Muhammad Aslam", "new": "Fatima Bibi"}})  # fmt: skip
+    body = page(
+        client_as, personas["auditor"], reverse("registry:household", args=[household.pk])
+    ).content.decode()
+    assert "Change approved" in body and "Head changed" in body and "The head died in March" in body
+    assert "registration_officer" in body and "Muhammad Aslam → Fatima Bibi" in body
+
+
+def test_the_household_page_lists_pending_change_requests(client_as, personas, household):
+    change = ChangeRequest.objects.create(household=household, kind=c.ChangeKind.CORRECT_FIELD,
+                                          reason="Wrong number of rooms", requested_by=personas["partner"])  # fmt: skip
+    response = page(client_as, personas["auditor"], reverse("registry:household", args=[household.pk]))
+    assert list(response.context["pending_changes"]) == [change]
+    assert reverse("registry:change_detail", args=[change.pk]) in response.content.decode()
+
+
+@pytest.mark.parametrize(("role", "offered"), [("partner", True), ("programme_officer", True),
+                                               ("registration_officer", True), ("auditor", False),
+                                               ("finance_officer", False)])  # fmt: skip
+def test_request_a_change_is_offered_to_those_who_may_request_one(
+    client_as, personas, household, role, offered
+):
+    body = page(
+        client_as, personas[role], reverse("registry:household", args=[household.pk])
+    ).content.decode()
+    assert (reverse("registry:change_new", args=[household.pk]) in body) is offered
+
+
+# Registering by hand ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", REGISTRARS)
+def test_registrars_may_open_the_registration_form(client_as, personas, role):
+    response = page(client_as, personas[role], reverse("registry:register"))
+    assert response.status_code == 200
+    assert len(response.context["formset"].forms) == 3
+
+
+@pytest.mark.parametrize("role", NOT_REGISTRARS)
+def test_other_roles_may_not_register_a_household(client_as, personas, role, district_a):
+    client = client_as(personas[role])
+    assert client.get(reverse("registry:register")).status_code == 403
+    assert client.post(reverse("registry:register"), form_data(district_a)).status_code == 403
+    assert not Household.objects.exists()
+
+
+def form_data(district, members=None, **overrides) -> dict:
+    data = {
+        "province": district.province.pk, "district": district.pk, "tehsil": "", "area": "rural",
+        "address": "Chak 42, near the mosque", "survey_date": "2025-02-01", "enumerator": "", "phone": "0301 7654321",
+        "rooms": "2", "tenure": "owned", "walls": "kacha", "toilet": "pit", "water": "hand_pump",
+        "cooking_fuel": "wood", "electricity": "on", "goats": "3", "cattle": "0", "buffalo": "0", "sheep": "0",
+        "land_acres": "1.5", "television": "on",
+    }  # fmt: skip
+    members = members if members is not None else [
+        {"full_name": "Ghulam Rasool", "relationship": "head", "sex": "male", "date_of_birth": "1970-01-01",
+         "id_type": "cnic", "id_number": "35202-1111111-1", "marital_status": "married", "education": "none",
+         "occupation": "agriculture"},
+        {"full_name": "Shazia Parveen", "relationship": "spouse", "sex": "female", "date_of_birth": "1975-01-01",
+         "id_type": "cnic", "id_number": "3520222222222", "marital_status": "married", "education": "primary",
+         "occupation": "homemaker", "disability": ["seeing"]},
+    ]  # fmt: skip
+    data.update({"members-TOTAL_FORMS": str(len(members) + 1), "members-INITIAL_FORMS": "1",
+                 "members-MIN_NUM_FORMS": "0", "members-MAX_NUM_FORMS": "40"})  # fmt: skip
+    for index, member in enumerate(members):
+        data.update({f"members-{index}-{key}": value for key, value in member.items()})
+    data[f"members-{len(members)}-id_type"] = "none"  # a spare row left blank
+    return {**data, **overrides}
+
+
+def test_registering_a_household_goes_to_its_page_with_a_message(client_as, personas, district_a):
+    client = client_as(personas["registration_officer"])
+    response = client.post(reverse("registry:register"), form_data(district_a))
+    household = Household.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("registry:household", args=[household.pk])
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        f"Household {household.household_ref} registered."
+    ]
+    assert household.members.count() == 2 and household.phone == "+923017654321" and household.television
+    assert household.members.get(relationship="spouse").disability == "seeing"
+
+
+def test_a_refused_registration_shows_each_problem_beside_its_field_and_at_the_top(
+    client_as, personas, district_a, household
+):
+    held = head_of(household).identifiers.get().number
+    data = form_data(district_a, rooms="0")
+    data["members-1-id_number"] = held
+    response = client_as(personas["registration_officer"]).post(reverse("registry:register"), data)
+    assert response.status_code == 200
+    form, formset = response.context["form"], response.context["formset"]
+    message = f"This ID number already belongs to a member of household {household.household_ref}."
+    assert formset.forms[1].errors == {"id_number": [message]}
+    assert form.errors == {"rooms": ["A dwelling has at least one room."]}
+    body = response.content.decode()
+    assert "The household was not registered" in body and body.count(message) == 2
+    assert Household.objects.count() == 1
+
+
+def test_a_form_that_does_not_parse_is_refused_before_the_service(client_as, personas, district_a):
+    data = form_data(district_a, survey_date="yesterday")
+    data["members-0-date_of_birth"] = "31/02/1970"
+    response = client_as(personas["registration_officer"]).post(reverse("registry:register"), data)
+    assert response.context["form"].errors["survey_date"] == ["Enter a valid date."]
+    assert response.context["formset"].forms[0].errors["date_of_birth"] == ["Enter a valid date."]
+    assert not Household.objects.exists()
+
+
+def test_the_district_list_follows_the_province(client_as, personas, district_a, district_b):
+    url = reverse("registry:register")
+    response = page(client_as, personas["registration_officer"], url, data={"part": "place",
+                    "province": district_a.province.pk}, **HTMX)  # fmt: skip
+    body = response.content.decode()
+    assert body.startswith('<div id="place-fields"')
+    assert district_a.name_en in body and district_b.name_en not in body
+
+
+def test_the_tehsil_list_follows_the_district(client_as, personas, district_a):
+    tehsil = Tehsil.objects.filter(district=district_a).first() or Tehsil.objects.create(
+        district=district_a, code="T-HERE", name_en="Test tehsil", name_ur="تحصیل"
+    )
+    response = page(client_as, personas["registration_officer"], reverse("registry:register"),
+                    data={"part": "place", "province": district_a.province.pk, "district": district_a.pk}, **HTMX)  # fmt: skip
+    offered = response.context["form"].fields["tehsil"].queryset
+    assert tehsil in offered and {t.district_id for t in offered} == {district_a.pk}
+    assert f'<option value="{tehsil.pk}">{tehsil.name_en}</option>' in response.content.decode()
+
+
+def test_a_member_row_is_added_with_the_next_number(client_as, personas):
+    response = page(client_as, personas["registration_officer"], reverse("registry:register"),
+                    data={"part": "member", "members-TOTAL_FORMS": "3"}, **HTMX)  # fmt: skip
+    body = response.content.decode()
+    assert 'name="members-3-full_name"' in body and "Member 4" in body
+    assert 'name="members-TOTAL_FORMS" value="4"' in body and 'hx-swap-oob="true"' in body
+
+
+def test_a_registered_household_is_found_by_search_and_shows_its_history(client_as, personas, district_a):
+    client = client_as(personas["registration_officer"])
+    client.post(reverse("registry:register"), form_data(district_a))
+    household = Household.objects.get()
+    body = client.get(reverse("registry:search"), {"q": "Shazia Parveen"}).content.decode()
+    assert household.household_ref in body
+    body = client.get(reverse("registry:household", args=[household.pk])).content.decode()
+    assert "Registered by hand" in body and "Registered by hand with 2 members" in body
+
+
+def test_an_identifier_of_a_removed_member_is_shown_as_no_longer_active(client_as, personas, household):
+    member = MemberFactory(household=household, status=c.MemberStatus.REMOVED, relationship="son")
+    IdentifierFactory(member=member, active=False)
+    body = page(
+        client_as, personas["auditor"], reverse("registry:household", args=[household.pk])
+    ).content.decode()
+    assert "text-decoration-line-through" in body and "Removed" in body
