@@ -222,7 +222,11 @@ def duplicate_candidates_for_user(*, user) -> QuerySet[DuplicateCandidate]:
         raise PermissionDenied
     members = members_for_user(user=user)  # also refuses a user who may not see households at all
     candidates = DuplicateCandidate.objects.select_related(
-        "member_a__household__district", "member_b__household__district", "decided_by"
+        "member_a__household__district",
+        "member_a__household__tehsil",
+        "member_b__household__district",
+        "member_b__household__tehsil",
+        "decided_by",
     )
     if district_scope(user) is not None:
         candidates = candidates.filter(member_a__in=members.values("id"), member_b__in=members.values("id"))
