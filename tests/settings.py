@@ -10,3 +10,4 @@ from ehsaas.settings import *  # noqa: E402, F403 - a settings override is the o
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_COOKIES = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+WHITENOISE_AUTOREFRESH = True  # serve from the finders; tests never run collectstatic

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from ehsaas.core.progress import Progress
 from ehsaas.core.services import job_create, job_fail, job_succeed
 from ehsaas.registry.imports import UnusableFile, registry_import
+from ehsaas.registry.services.imports import JOB_KIND
 
 EXIT_REJECTED = 3
 EXIT_UNUSABLE = 2
@@ -42,7 +43,7 @@ class Command(BaseCommand):
             if user is None:
                 raise CommandError(f"no user named {options['user']!r}", returncode=EXIT_UNUSABLE)
         job = job_create(
-            kind="registry_import",
+            kind=JOB_KIND,
             acting_user=user,
             params={
                 "households": str(options["households"]),
