@@ -6,11 +6,14 @@ from datetime import date
 import pytest
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
 
+from ehsaas.core.identity import MSG_CNIC_SHAPE
 from ehsaas.core.models import Job, Tehsil
 from ehsaas.core.services import audit_record
 from ehsaas.registry import choices as c
+from ehsaas.registry import overview
 from ehsaas.registry.models import ChangeRequest, Household
 from tests.registry.factories import IdentifierFactory, MemberFactory, head_of, household_with_members
 
@@ -128,7 +131,7 @@ def test_search_results_show_the_head_the_size_and_a_masked_cnic(client_as, pers
         client_as, personas["auditor"], reverse("registry:search"), data={"q": "Muhammad"}
     ).content.decode()
     assert "Muhammad Aslam" in body and household.district.name_en in body
-    assert f'<span class="ltr-data">{number[:5]}-*****{number[10:12]}-{number[12]}</span>' in body
+    assert f'<span class="ltr-data text-nowrap">{number[:5]}-*****{number[10:12]}-{number[12]}</span>' in body
     assert number not in body and f"{number[:5]}-{number[5:12]}" not in body
 
 
@@ -221,7 +224,7 @@ def test_the_household_page_shows_members_with_full_id_numbers(client_as, person
     for member in household.members.prefetch_related("identifiers"):
         number = member.identifiers.get().number
         assert member.full_name in body
-        assert f'<span class="ltr-data">{number[:5]}-{number[5:12]}-{number[12]}</span>' in body
+        assert f'<span class="ltr-data text-nowrap">{number[:5]}-{number[5:12]}-{number[12]}</span>' in body
     assert household.address in body and "Hand pump" in body
 
 
@@ -339,9 +342,11 @@ def test_a_refused_registration_shows_each_problem_beside_its_field_and_at_the_t
 def test_a_form_that_does_not_parse_is_refused_before_the_service(client_as, personas, district_a):
     data = form_data(district_a, survey_date="yesterday")
     data["members-0-date_of_birth"] = "31/02/1970"
+    data["members-1-id_number"] = "35202-12"
     response = client_as(personas["registration_officer"]).post(reverse("registry:register"), data)
     assert response.context["form"].errors["survey_date"] == ["Enter a valid date."]
     assert response.context["formset"].forms[0].errors["date_of_birth"] == ["Enter a valid date."]
+    assert response.context["formset"].forms[1].errors["id_number"] == [str(MSG_CNIC_SHAPE)]
     assert not Household.objects.exists()
 
 
@@ -390,3 +395,24 @@ def test_an_identifier_of_a_removed_member_is_shown_as_no_longer_active(client_a
         client_as, personas["auditor"], reverse("registry:household", args=[household.pk])
     ).content.decode()
     assert "text-decoration-line-through" in body and "Removed" in body
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
+def test_a_large_registry_shows_nationwide_figures_from_the_database_statistics(
+    client_as, personas, household, elsewhere, monkeypatch
+):
+    for _ in range(2):
+        household_with_members(1, district=household.district)
+    household_with_members(1, district=elsewhere.district)
+    monkeypatch.setattr(overview, "ESTIMATE_ABOVE", 1)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registry_household, registry_member")
+    counts = page(client_as, personas["programme_officer"], "/").context["counts"]
+    assert counts.estimated and (counts.households, counts.members) == (5, 8)
+    assert {(row.province, row.households, row.members) for row in counts.by_province} == {
+        (household.province, 3, None),
+        (elsewhere.province, 2, None),
+    }
+    assert "about" in page(client_as, personas["programme_officer"], "/").content.decode()
+    partner_counts = page(client_as, personas["partner"], "/").context["counts"]
+    assert not partner_counts.estimated and (partner_counts.households, partner_counts.members) == (3, 5)

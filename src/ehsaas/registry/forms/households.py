@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ehsaas.core.access import district_scope
+from ehsaas.core.identity import InvalidIdentifier, normalize_cnic, normalize_mobile
 from ehsaas.core.models import District, Province, Tehsil
 from ehsaas.registry import choices as c
 from ehsaas.registry.models import Household
@@ -17,9 +18,12 @@ MSG_CHOOSE_DISTRICT_FIRST = _("Choose a tehsil of the chosen district.")
 
 
 def _style(form: forms.BaseForm) -> None:
-    """Bootstrap classes on every widget, so templates can render fields as they are."""
+    """Bootstrap classes on every widget, so templates can render fields as they are; one look for
+    "nothing chosen yet" in every list."""
     for field in form.fields.values():
         widget = field.widget
+        if isinstance(field, forms.TypedChoiceField) and field.choices and field.choices[0][0] == "":
+            field.choices = [("", "—"), *field.choices[1:]]
         if isinstance(widget, forms.CheckboxSelectMultiple):
             continue
         if isinstance(widget, forms.CheckboxInput):
@@ -128,6 +132,9 @@ class HouseholdForm(forms.ModelForm):
         self.fields["rooms"].widget.attrs["min"] = 1
         _style(self)
 
+    def clean_phone(self) -> str:
+        return _parsed(self.cleaned_data["phone"], normalize_mobile)
+
     def _post_clean(self):
         # The model's own rules are checked by the service, with messages for people; the form only
         # parses what was typed.
@@ -147,8 +154,7 @@ def _with_blank(choices) -> list[tuple[str, str]]:
 
 
 class MemberForm(forms.Form):
-    """One person of the household. ID and phone numbers are kept as typed: the service normalises them
-    and says what is wrong with them."""
+    """One person of the household."""
 
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     relationship = forms.ChoiceField(
@@ -189,6 +195,23 @@ class MemberForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _style(self)
+
+    # The shape of a number is checked here too, so that it is reported together with the other
+    # mistakes of the form; the service checks everything again.
+    def clean_id_number(self) -> str:
+        return _parsed(self.cleaned_data["id_number"], normalize_cnic)
+
+    def clean_phone(self) -> str:
+        return _parsed(self.cleaned_data["phone"], normalize_mobile)
+
+
+def _parsed(value: str, normalise) -> str:
+    if not value.strip():
+        return ""
+    try:
+        return normalise(value)
+    except InvalidIdentifier as error:
+        raise forms.ValidationError(str(error)) from error
 
 
 class BaseMemberFormSet(forms.BaseFormSet):

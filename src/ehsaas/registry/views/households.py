@@ -30,8 +30,13 @@ HISTORY_LIMIT = 200
 ACTION_LABELS = {
     "household.registered": gettext_lazy("Registered by hand"),
     "household.imported": gettext_lazy("Imported from a survey file"),
-    "household.updated": gettext_lazy("Updated from a survey file"),
-    "change.submitted": gettext_lazy("Change requested"),
+    "household.reimported": gettext_lazy("Updated from a survey file"),
+    "household.corrected": gettext_lazy("Household corrected"),
+    "member.corrected": gettext_lazy("Member corrected"),
+    "member.removed": gettext_lazy("Member removed"),
+    "member.moved": gettext_lazy("Member moved"),
+    "head.changed": gettext_lazy("Head changed"),
+    "change.requested": gettext_lazy("Change requested"),
     "change.approved": gettext_lazy("Change approved"),
     "change.rejected": gettext_lazy("Change rejected"),
     "duplicate.merged": gettext_lazy("Duplicates merged"),
@@ -169,19 +174,24 @@ def _history_row(event) -> dict:
     }
 
 
-def _change_lines(changes) -> list[tuple[str, str]]:
-    """A change record as (what, how) lines. Services record either {"field": {"old":…, "new":…}},
-    {"field": [old, new]} or plain values; anything else is shown as it is."""
+def _change_lines(changes, prefix: str = "") -> list[tuple[str, str]]:
+    """A change record as (what, how) lines. Services record {"field": [old, new]},
+    {"field": {"old": …, "new": …}}, plain values, or groups of these; anything else is shown as it is."""
     if not isinstance(changes, dict):
-        return [("", str(changes))] if changes else []
+        return [(prefix, _shown(changes))] if changes not in (None, "", [], {}) else []
     lines = []
     for name, value in changes.items():
+        label = f"{prefix}.{name}" if prefix else str(name)
         if isinstance(value, dict) and {"old", "new"} <= set(value):
-            lines.append((name, f"{_shown(value['old'])} → {_shown(value['new'])}"))
-        elif isinstance(value, list | tuple) and len(value) == 2:
-            lines.append((name, f"{_shown(value[0])} → {_shown(value[1])}"))
+            lines.append((label, f"{_shown(value['old'])} → {_shown(value['new'])}"))
+        elif isinstance(value, dict) and not prefix:
+            lines += _change_lines(value, label)
+        elif isinstance(value, list | tuple) and len(value) == 2 and not isinstance(value[0], list | dict):
+            lines.append((label, f"{_shown(value[0])} → {_shown(value[1])}"))
+        elif isinstance(value, list | tuple):
+            lines.append((label, ", ".join(_shown(v) for v in value) or "—"))
         else:
-            lines.append((name, _shown(value)))
+            lines.append((label, _shown(value)))
     return lines
 
 
