@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ehsaas.core.geography import geography_rows
+from ehsaas.core.geography import GeographyDataError, geography_rows
 
 # Population in millions (2023 census; Gilgit-Baltistan and Azad Kashmir are official estimates).
 PROVINCE_POPULATION = {
@@ -116,7 +116,10 @@ class GeographyMissing(FileNotFoundError):
 def _rows(kind: str, data_dir: Path | None) -> list[dict[str, str]]:
     """The shipped file, or the file of that name in `data_dir` (same columns)."""
     if data_dir is None:
-        return geography_rows(kind)
+        try:
+            return geography_rows(kind)
+        except GeographyDataError as error:
+            raise GeographyMissing(str(error)) from error
     path = data_dir / f"{kind}.csv"
     if not path.exists():
         raise GeographyMissing(f"{path}: no such file")

@@ -174,19 +174,19 @@ def addresses(rng: np.random.Generator, geo: Geography, hh: dict, family: list[s
     """A street address in town, a village in the countryside; in Urdu for Urdu-script households.
     `family` is the household's family-name spelling, which many villages are named after."""
     n = len(family)
-    district, urban, urdu = hh["district"], hh["urban"], hh["urdu"]
-    place_en = np.array(
-        [geo.tehsil_en[t] if t >= 0 else geo.name_en[d] for t, d in zip(hh["tehsil"], district, strict=True)],
-        dtype=object,
-    )
-    place_ur = np.array(geo.name_ur, dtype=object)[district]
+    district = hh["district"].tolist()
+    place_en = [
+        geo.tehsil_en[t] if t >= 0 else geo.name_en[d]
+        for t, d in zip(hh["tehsil"].tolist(), district, strict=True)
+    ]
+    place_ur = [geo.name_ur[d] for d in district]
+    provinces = [geo.province[d] for d in district]
     mohalla = rng.integers(0, len(_MOHALLAS), n).tolist()
     house, street, chak = (rng.integers(1, top, n).tolist() for top in (900, 40, 600))
-    word_pick = rng.random(n)
-    provinces = [geo.province[d] for d in district.tolist()]
+    word_pick = rng.random(n).tolist()
     result = []
     for i, (is_urban, in_urdu, province, pick) in enumerate(
-        zip(urban.tolist(), urdu.tolist(), provinces, word_pick.tolist(), strict=True)
+        zip(hh["urban"].tolist(), hh["urdu"].tolist(), provinces, word_pick, strict=True)
     ):
         if is_urban:
             name_en, name_ur = _MOHALLAS[mohalla[i]]
