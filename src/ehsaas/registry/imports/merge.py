@@ -59,7 +59,9 @@ def chunk_bounds(size: int) -> list[tuple[int, int, int]]:
     ]
 
 
-def write_chunk(*, first: int, last: int, actor_id: int | None, summary: str, changes_json: str) -> int:
+def write_chunk(
+    *, number: int, first: int, last: int, actor_id: int | None, summary: str, changes_json: str
+) -> int:
     """Write the accepted households staged between two lines; return how many members were written."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     bounds = [first, last]
@@ -67,6 +69,7 @@ def write_chunk(*, first: int, last: int, actor_id: int | None, summary: str, ch
         _upsert_households(bounds, now)
         _retire_previous_members(bounds)
         members = _upsert_members(bounds)
+        _refresh_statistics(number)
         _write_identifiers(bounds)
         execute(
             f"""INSERT INTO core_auditevent (at, actor_id, action, subject_type, subject_id, summary, reason, changes)
@@ -78,6 +81,20 @@ def write_chunk(*, first: int, last: int, actor_id: int | None, summary: str, ch
             [now, actor_id, summary, changes_json, *bounds],
         )
     return members
+
+
+def _refresh_statistics(chunk_number: int) -> None:
+    """Keep PostgreSQL's statistics of the registry tables up to date while they grow.
+
+    An import into an empty registry would otherwise be planned as if the tables were still empty, and
+    the joins back to the rows just written become nested loops over sequential scans. ANALYZE samples a
+    fixed number of rows (and counts the rows this transaction wrote), so running it whenever the tables
+    may have doubled (chunks 0, 1, 2, 4, 8, …) costs little.
+    """
+    if connection.vendor != "postgresql" or chunk_number & (chunk_number - 1):
+        return
+    for table in ("registry_household", "registry_member", "registry_identifier"):
+        execute(f"ANALYZE {table}")
 
 
 def _upsert_households(bounds: list[int], now) -> None:
@@ -144,9 +161,11 @@ def _write_identifiers(bounds: list[int]) -> None:
                 GROUP BY i.member_id, i.number)""",
         bounds,
     )
+    # A new household's members hold no identifiers yet; only a re-surveyed one needs the check.
+    insert = "INSERT INTO registry_identifier (member_id, id_type, number, active) SELECT rm.id, m.id_type, m.id_number, TRUE"
+    execute(f"{insert} {_staged_identifiers()} AND s.outcome = 'new'", bounds)
     execute(
-        f"""INSERT INTO registry_identifier (member_id, id_type, number, active)
-            SELECT rm.id, m.id_type, m.id_number, TRUE {_staged_identifiers()} AND s.outcome IN ('new', 'updated')
+        f"""{insert} {_staged_identifiers()} AND s.outcome = 'updated'
               AND NOT EXISTS (SELECT 1 FROM registry_identifier i
                               WHERE i.member_id = rm.id AND i.number = m.id_number AND i.active)""",
         bounds,

@@ -122,6 +122,8 @@ def classify() -> dict[str, int]:
                ELSE 'updated' END
            WHERE outcome IS NULL"""
     )
+    if connection.vendor == "postgresql":
+        execute("ANALYZE stage_household")  # the writing steps select by outcome; let the planner know it
     with connection.cursor() as cursor:
         cursor.execute(
             """SELECT outcome, COUNT(DISTINCT COALESCE(household_ref, CAST(line AS TEXT)))

@@ -102,8 +102,11 @@ def registry_import(
             summary = _("Imported from %(file)s, line ") % {"file": household_source.label}
             changes = json.dumps({"job": job.pk if job else None, "file": household_source.label})
             written = 0
-            for first, last, size in chunk_bounds(chunk_size or settings.REGISTRY_IMPORT_CHUNK):
+            for number, (first, last, size) in enumerate(
+                chunk_bounds(chunk_size or settings.REGISTRY_IMPORT_CHUNK)
+            ):
                 written += write_chunk(
+                    number=number,
                     first=first,
                     last=last,
                     actor_id=getattr(acting_user, "pk", None),
