@@ -1,0 +1,15 @@
+"""`make bench`: every benchmark, each printing its figures beside the limits measured in the same run.
+Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench import import_registry
+
+BENCHMARKS = [import_registry]
+
+if __name__ == "__main__":
+    results = [benchmark.main() for benchmark in BENCHMARKS]
+    sys.exit(0 if all(results) else 1)
