@@ -251,3 +251,38 @@ def test_the_list_filters_by_status(client_as, personas, pending):
         ch.pk for ch in client.get(reverse("registry:change_list"), {"status": "submitted"}).context["page"]
     ] == [pending.pk]
     assert list(client.get(reverse("registry:change_list"), {"status": "approved"}).context["page"]) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "new", "stored"),
+    [
+        ("household.electricity", "false", False),
+        ("household.walls", "pakka", "pakka"),
+        ("household.rooms", "5", 5),
+    ],
+)
+def test_a_household_correction_made_on_the_page_keeps_the_value_in_its_own_type(
+    client_as, personas, family, field, new, stored
+):
+    household, _, _ = family
+    response = client_as(personas["registration_officer"]).post(
+        new_url(household),
+        {"kind": "correct_field", "field": field, "new": new, "reason": "Seen at the visit"},
+    )
+    assert response.status_code == 302
+    assert ChangeRequest.objects.get().payload["new"] == stored
+
+
+def test_a_correction_overtaken_by_another_change_is_flagged_on_its_page(client_as, personas, family):
+    household, _, _ = family
+    change = change_request_submit(
+        acting_user=personas["registration_officer"], household=household, kind=c.ChangeKind.CORRECT_FIELD,
+        payload={"target": "household", "field": "rooms", "new": 5}, reason="Counted again",
+    )  # fmt: skip
+    household.rooms = 7
+    household.save(update_fields=["rooms"])
+
+    client = client_as(personas["second_registration_officer"])
+    assert 'data-testid="changed-since"' in client.get(detail_url(change)).content.decode()
+    response = client.post(detail_url(change), {"decision": "approve"})
+    assert "has changed since the request was made" in response.content.decode()

@@ -85,6 +85,21 @@ def test_names_that_only_share_a_skeleton_are_not_paired(district_a):
     assert duplicates_find().found == 0
 
 
+def test_sharing_only_a_common_word_such_as_muhammad_is_not_enough(district_a):
+    make_member(make_household(district_a), "Muhammad Ali", date_of_birth=BORN)
+    make_member(make_household(district_a), "Muhammad Aslam", date_of_birth=BORN)
+
+    assert duplicates_find().found == 0
+
+
+def test_bibi_written_as_two_words_in_urdu_still_matches(district_a):
+    make_member(make_household(district_a), "Fatima Bibi", sex="female", date_of_birth=BORN)
+    make_member(make_household(district_a), "فاطمہ بی بی", sex="female", date_of_birth=BORN)
+
+    assert duplicates_find().found == 1
+    assert DuplicateCandidate.objects.get().score >= 90
+
+
 def test_two_members_holding_different_id_numbers_are_not_paired(district_a):
     make_member(make_household(district_a), "Muhammad Ali", date_of_birth=BORN, cnic=new_cnic())
     make_member(make_household(district_a), "Muhammad Ali", date_of_birth=BORN, cnic=new_cnic())

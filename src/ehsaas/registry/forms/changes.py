@@ -95,16 +95,7 @@ class AddMemberForm(ChangeForm):
         label=_("Marital status"), choices=BLANK + list(c.MaritalStatus.choices)
     )
     education = forms.ChoiceField(label=_("Education"), choices=BLANK + list(c.Education.choices))
-    in_school = forms.BooleanField(label=_("In school"), required=False)
     occupation = forms.ChoiceField(label=_("Occupation"), choices=BLANK + list(c.Occupation.choices))
-    disability = forms.MultipleChoiceField(
-        label=_("Disability"),
-        choices=c.Disability.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    pregnant = forms.BooleanField(label=_("Pregnant"), required=False)
-    lactating = forms.BooleanField(label=_("Breastfeeding"), required=False)
     phone = forms.CharField(label=_("Mobile number"), required=False, max_length=20)
     id_type = forms.ChoiceField(label=_("ID type"), choices=c.IdType.choices, initial=c.IdType.NONE)
     id_number = forms.CharField(
@@ -114,6 +105,15 @@ class AddMemberForm(ChangeForm):
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "placeholder": "NNNNN-NNNNNNN-N", "dir": "ltr"}
         ),
+    )
+    in_school = forms.BooleanField(label=_("In school"), required=False)
+    pregnant = forms.BooleanField(label=_("Pregnant"), required=False)
+    lactating = forms.BooleanField(label=_("Breastfeeding"), required=False)
+    disability = forms.MultipleChoiceField(
+        label=_("Disability"),
+        choices=c.Disability.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def payload(self) -> dict:

@@ -10,7 +10,7 @@ from datetime import date
 
 from django.db.models import Max
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ehsaas.core.identity import mask_cnic
 from ehsaas.core.names import name_key
@@ -25,7 +25,7 @@ from ehsaas.registry.services.change_checks import (
     head_of,
 )
 
-MSG_HEAD_CHANGED_SINCE = _lazy(
+MSG_HEAD_CHANGED_SINCE = gettext_lazy(
     "The head of household %(household)s has changed since the request was made. "
     "Reject this request and make a new one."
 )

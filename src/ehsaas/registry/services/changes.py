@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ehsaas.core.identity import mask_cnic
 from ehsaas.core.services import audit_record
@@ -50,10 +50,11 @@ __all__ = [
     "change_request_submit",
 ]
 
-MSG_KIND = _lazy("Choose what kind of change is requested.")
-MSG_OWN_REQUEST = _lazy("You made this request: another person must approve or reject it.")
-MSG_ALREADY_DECIDED = _lazy("This request has already been decided (%(status)s).")
-MSG_NO_HEAD = _lazy("Household %(household)s has no head to replace.")
+MSG_KIND = gettext_lazy("Choose what kind of change is requested.")
+MSG_OWN_REQUEST = gettext_lazy("You made this request: another person must approve or reject it.")
+MSG_ALREADY_DECIDED = gettext_lazy("This request has already been decided (%(status)s).")
+MSG_ID_TYPE_FOR_NEW_NUMBER = gettext_lazy("ID type: choose CNIC or B-form for the new number.")
+MSG_NO_HEAD = gettext_lazy("Household %(household)s has no head to replace.")
 
 
 @transaction.atomic
@@ -232,7 +233,7 @@ def _id_type_for_correction(member: Member, requested) -> str:
     if current:
         return current[0]
     if requested not in (c.IdType.CNIC, c.IdType.B_FORM):
-        raise error(_lazy("ID type: choose CNIC or B-form for the new number."))
+        raise error(MSG_ID_TYPE_FOR_NEW_NUMBER)
     return requested
 
 

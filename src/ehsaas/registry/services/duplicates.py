@@ -11,7 +11,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ehsaas.core.identity import mask_cnic
 from ehsaas.core.models import Job
@@ -23,13 +23,13 @@ from ehsaas.registry.tasks.duplicates import find_duplicates
 
 JOB_KIND = "registry.find_duplicates"
 
-MSG_NOT_OPEN = _lazy("This pair has already been decided (%(status)s).")
-MSG_KEEP_ONE = _lazy("Choose which of the two members to keep.")
-MSG_NOTE_REQUIRED = _lazy("Say why these are two different people: a note is required.")
-MSG_NOT_ACTIVE = _lazy(
+MSG_NOT_OPEN = gettext_lazy("This pair has already been decided (%(status)s).")
+MSG_KEEP_ONE = gettext_lazy("Choose which of the two members to keep.")
+MSG_NOTE_REQUIRED = gettext_lazy("Say why these are two different people: a note is required.")
+MSG_NOT_ACTIVE = gettext_lazy(
     "%(name)s is no longer an active member (status: %(status)s); dismiss this pair instead."
 )
-MSG_HEAD = _lazy(
+MSG_HEAD = gettext_lazy(
     "%(name)s is the head of household %(household)s: a merge cannot remove a head. Keep %(name)s, "
     "or ask for a change of head first."
 )

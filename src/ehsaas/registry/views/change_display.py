@@ -8,6 +8,7 @@ from datetime import date
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ehsaas.core.identity import format_cnic, format_mobile
 from ehsaas.registry import choices as c
@@ -30,10 +31,28 @@ class Row:
     label: str
     before: str
     after: str
+    highlight: bool = True  # a new member's fields are all new: nothing to pick out
 
     @property
     def changed(self) -> bool:
-        return self.before != self.after
+        return self.highlight and self.before != self.after
+
+
+ACTION_LABELS = {
+    "change.requested": gettext_lazy("Requested"),
+    "change.approved": gettext_lazy("Approved"),
+    "change.rejected": gettext_lazy("Rejected"),
+    "member.added": gettext_lazy("Member added"),
+    "member.removed": gettext_lazy("Member removed"),
+    "member.moved": gettext_lazy("Member moved"),
+    "head.changed": gettext_lazy("Head changed"),
+    "household.corrected": gettext_lazy("Household corrected"),
+    "member.corrected": gettext_lazy("Member corrected"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
 
 
 def shown(target: str, name: str, value) -> str:
@@ -50,7 +69,7 @@ def shown(target: str, name: str, value) -> str:
         labels = dict(c.Disability.choices)
         return ", ".join(str(labels.get(v, v)) for v in str(value).split(";") if v) or NOTHING
     if name in ("date_of_birth", "survey_date"):
-        return formats.date_format(date.fromisoformat(value))
+        return formats.date_format(date.fromisoformat(value), "j M Y")
     if name != ID_NUMBER:
         choices = dict(MODELS[target]._meta.get_field(name).choices or ())
         if choices:

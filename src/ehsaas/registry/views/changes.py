@@ -26,7 +26,7 @@ from ehsaas.registry.services.changes import (
     change_request_reject,
     change_request_submit,
 )
-from ehsaas.registry.views.change_display import change_rows, changed_since, shown
+from ehsaas.registry.views.change_display import action_label, change_rows, changed_since, shown
 
 PAGE_SIZE = 50
 
@@ -137,9 +137,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                     _("Change request #%(number)s was %(done)s.") % {"number": change.pk, "done": done},
                 )
                 return redirect("registry:change_detail", pk=change.pk)
-    events = audit_events_for(subject_type="registry.household", subject_id=change.household_id).filter(
-        changes__change_request=change.pk
+    events = list(
+        audit_events_for(subject_type="registry.household", subject_id=change.household_id).filter(
+            changes__change_request=change.pk
+        )
     )
+    for event in events:
+        event.label = action_label(event.action)
     context = {
         "change": change,
         "rows": change_rows(change),

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from ehsaas.core.identity import mask_cnic
+from ehsaas.core.identity import format_mobile, mask_cnic
 from ehsaas.registry import choices as c
 from ehsaas.registry.duplicates import (
     duplicate_candidate_get_for_user,
@@ -79,8 +79,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _show_ids(*members) -> None:
-    """Active ID numbers, masked: enough to compare two records without showing whole numbers."""
+    """Active ID numbers, masked (enough to compare two records without showing whole numbers), and the
+    phone number as people write it."""
     for member in members:
+        member.shown_phone = format_mobile(member.phone) if member.phone.startswith("+92") else member.phone
         member.shown_ids = [
             (identifier.get_id_type_display(), mask_cnic(identifier.number))
             for identifier in member.identifiers.all()
