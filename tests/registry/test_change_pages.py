@@ -6,7 +6,7 @@ from django.urls import reverse
 from ehsaas.registry import choices as c
 from ehsaas.registry.models import ChangeRequest, Member
 from ehsaas.registry.services.changes import change_request_submit
-from tests.registry.records import ensure_geography, make_family, make_household, make_member
+from tests.registry.records import make_family, make_household, make_member
 
 NEW_SON = {
     "kind": "add_member",
@@ -22,11 +22,6 @@ NEW_SON = {
     "id_number": "35202-1111111-1",
     "reason": "Born after the survey; B-form seen",
 }
-
-
-@pytest.fixture(autouse=True)
-def geography(db):
-    ensure_geography()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from ehsaas.registry.services.changes import (
     change_request_reject,
     change_request_submit,
 )
-from tests.registry.records import ensure_geography, make_family, make_household, make_member, new_cnic
+from tests.registry.records import make_family, make_household, make_member, new_cnic
 
 NEW_CHILD = {
     "full_name": "Ayesha Aslam",
@@ -36,11 +36,6 @@ NEW_CHILD = {
     "id_type": "b_form",
     "id_number": "35202-7654321-2",
 }
-
-
-@pytest.fixture(autouse=True)
-def geography(db):
-    ensure_geography()
 
 
 @pytest.fixture

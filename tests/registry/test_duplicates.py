@@ -20,14 +20,9 @@ from ehsaas.registry.services.duplicates import (
     duplicate_merge,
 )
 from tests.conftest import make_user
-from tests.registry.records import ensure_geography, make_household, make_member, new_cnic
+from tests.registry.records import make_household, make_member, new_cnic
 
 BORN = date(1980, 1, 1)
-
-
-@pytest.fixture(autouse=True)
-def geography(db):
-    ensure_geography()
 
 
 @pytest.fixture
