@@ -112,7 +112,8 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Third-party front-end packages are installed by `make setup` from the npm registry (package-lock.json)
 # into frontend/node_modules and served from there; none of them is committed.
-FRONTEND_MODULES = Path(env_str("FRONTEND_MODULES", str(BASE_DIR / "frontend" / "node_modules")))
+# They sit beside the source tree (src/ehsaas → ../../frontend), whatever EHSAAS_HOME says about the data.
+FRONTEND_MODULES = Path(env_str("FRONTEND_MODULES", str(PACKAGE_DIR.parents[1] / "frontend" / "node_modules")))
 if FRONTEND_MODULES.is_dir():
     STATICFILES_DIRS.append(("vendor", FRONTEND_MODULES))
 STORAGES = {

@@ -1,9 +1,11 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from ehsaas.core.choices import JobStatus
+from ehsaas.core.jobs import JOB_KINDS
 
 
 class BilingualName(models.Model):
@@ -121,6 +123,29 @@ class Job(models.Model):
         if self.status == JobStatus.SUCCEEDED:
             return 100
         return min(100, int(100 * self.done / self.total)) if self.total else 0
+
+    @property
+    def kind_label(self) -> str:
+        kind = JOB_KINDS.get(self.kind)
+        return str(kind.label) if kind else self.kind
+
+    @property
+    def result_items(self) -> list[tuple[str, object]]:
+        """The figures of a finished job with the labels its kind gives them (unknown keys as they are)."""
+        labels = JOB_KINDS[self.kind].result_labels if self.kind in JOB_KINDS else {}
+        return [(str(labels.get(key, key)), value) for key, value in self.result.items() if key != "report"]
+
+    @property
+    def report_url(self) -> str | None:
+        kind = JOB_KINDS.get(self.kind)
+        if kind is None or not kind.report_url_name or not self.result.get("report"):
+            return None
+        return reverse(kind.report_url_name, args=[self.pk])
+
+    @property
+    def report_label(self) -> str:
+        kind = JOB_KINDS.get(self.kind)
+        return str(kind.report_label) if kind else ""
 
     @property
     def is_finished(self) -> bool:

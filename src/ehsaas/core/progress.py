@@ -26,7 +26,10 @@ class Progress:
         self._min_interval = min_interval
         self._last_write = 0.0
 
-    def start(self, total: int, message: str = "") -> None:
+    def start(self, total: int, message: str = "", *, unit: str | None = None) -> None:
+        """Begin (or, for work in phases, begin the next phase): the count starts again at 0."""
+        self.close()
+        self.unit = unit or self.unit
         self.total, self.done = total, 0
         if self.job is not None:
             job_start(job=self.job, total=total, message=message)

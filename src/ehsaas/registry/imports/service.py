@@ -98,7 +98,7 @@ def registry_import(
             check_cross_row_rules(households_label=household_source.label, members_label=member_source.label)
             counts = classify()
 
-            progress.start(counts["new"] + counts["updated"], _("Writing households"))
+            progress.start(counts["new"] + counts["updated"], _("Writing households"), unit="households")
             summary = _("Imported from %(file)s, line ") % {"file": household_source.label}
             changes = json.dumps({"job": job.pk if job else None, "file": household_source.label})
             written = 0
