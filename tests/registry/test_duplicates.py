@@ -11,6 +11,7 @@ from django.core.management import call_command
 from ehsaas.core.choices import JobStatus, Role
 from ehsaas.core.models import AuditEvent, Job
 from ehsaas.registry import choices as c
+from ehsaas.registry import duplicates
 from ehsaas.registry.duplicates import duplicate_candidates_for_user, duplicates_find, reason_text
 from ehsaas.registry.models import DuplicateCandidate, Identifier
 from ehsaas.registry.services.duplicates import (
@@ -115,6 +116,24 @@ def test_running_detection_twice_adds_no_pair_twice(latin_and_urdu):
 
     assert (again.found, again.new_pairs) == (1, 0)
     assert DuplicateCandidate.objects.count() == 1
+
+
+def test_pairs_are_written_while_the_members_are_still_being_read(district_a, monkeypatch):
+    monkeypatch.setattr(duplicates, "READ_CHUNK", 1)
+    monkeypatch.setattr(duplicates, "WRITE_BATCH", 1)
+    for born in (date(1970, 1, 1), date(1971, 1, 1), date(1972, 1, 1)):
+        make_member(make_household(district_a), "Muhammad Ali", date_of_birth=born)
+        make_member(make_household(district_a), "محمد علی", date_of_birth=born)
+
+    result = duplicates_find()
+
+    assert (result.blocks, result.new_pairs) == (3, 3)
+    assert DuplicateCandidate.objects.count() == 3
+
+
+def test_detection_can_be_limited_to_some_districts(latin_and_urdu, district_a, district_b):
+    assert duplicates_find(district_ids=[district_b.pk]).found == 0
+    assert duplicates_find(district_ids=[district_a.pk]).found == 1
 
 
 def test_a_dismissed_pair_is_not_listed_again(latin_and_urdu, reviewer):
