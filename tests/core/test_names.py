@@ -21,6 +21,11 @@ def test_an_urdu_name_and_its_romanisation_share_a_key():
     assert name_key("رحمان") == name_key("Rehman") == name_key("Rahman")
 
 
+def test_ahmed_is_not_taken_for_muhammad_and_matches_its_urdu_spelling():
+    assert name_key("Ahmed") == name_key("Ahmad") == name_key("احمد") == "hmd"
+    assert name_key("Ahmed") != name_key("Muhammad")
+
+
 def test_different_names_have_different_keys():
     assert name_key("Fatima") != name_key("Zainab")
     assert name_key("Hamid") != name_key("Amid")

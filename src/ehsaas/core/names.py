@@ -38,9 +38,10 @@ _WORD_SPLIT = re.compile(r"[\s\-_.,'’]+")
 
 def _skeleton(sounds: str) -> str:
     # Vowels, and "h" inside a word (aspiration, or the Urdu ہ that marks a vowel), are where spellings
-    # of one name disagree most; a word-initial "h" (Hamid, Hina) is kept.
+    # of one name disagree most. An "h" that starts the word once its leading vowels are gone is kept:
+    # Hamid, and Ahmed as Urdu writes it (احمد: alef, then ح).
+    sounds = sounds.lstrip("aeiouyw")
     head, rest = sounds[:1], sounds[1:]
-    head = "" if head in "aeiouyw" else head
     return _REPEAT.sub(r"\1", head + _VOWELS_AND_H.sub("", rest))
 
 
@@ -80,8 +81,9 @@ def name_key_expr(column: pl.Expr) -> pl.Expr:
     for spelling, sound in _LATIN_CLASSES:
         latin = latin.str.replace_all(spelling, sound, literal=True)
     sounds = pl.when(spaced.str.contains(r"[\x{0600}-\x{06FF}]")).then(urdu).otherwise(latin)
-    # A word-initial "h" is kept (see _skeleton): protect it as "H", drop vowels and other "h"s.
-    skeleton = (" " + sounds).str.replace_all(" h", " H", literal=True).str.replace_all(r"[aeiouywh]", "")
+    # As in _skeleton: leading vowels go, a word-initial "h" is protected as "H", other vowels and "h"s go.
+    skeleton = (" " + sounds).str.replace_all(r" [aeiouyw]+", " ").str.replace_all(" h", " H", literal=True)
+    skeleton = skeleton.str.replace_all(r"[aeiouywh]", "")
     for letter in "bcdfgjklmnpqrstxzH":
         skeleton = skeleton.str.replace_all(f"{letter}{letter}+", letter)
     return skeleton.str.replace_all("H", "h", literal=True).str.replace_all(r" +", " ").str.strip_chars(" ")
