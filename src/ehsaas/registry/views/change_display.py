@@ -8,7 +8,6 @@ from datetime import date
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ehsaas.core.identity import format_cnic, format_mobile
 from ehsaas.registry import choices as c
@@ -36,23 +35,6 @@ class Row:
     @property
     def changed(self) -> bool:
         return self.highlight and self.before != self.after
-
-
-ACTION_LABELS = {
-    "change.requested": gettext_lazy("Requested"),
-    "change.approved": gettext_lazy("Approved"),
-    "change.rejected": gettext_lazy("Rejected"),
-    "member.added": gettext_lazy("Member added"),
-    "member.removed": gettext_lazy("Member removed"),
-    "member.moved": gettext_lazy("Member moved"),
-    "head.changed": gettext_lazy("Head changed"),
-    "household.corrected": gettext_lazy("Household corrected"),
-    "member.corrected": gettext_lazy("Member corrected"),
-}
-
-
-def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
 
 
 def shown(target: str, name: str, value) -> str:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from ehsaas.core.selectors import audit_events_for
 from ehsaas.registry import choices as c
+from ehsaas.registry.audit_labels import action_label
 from ehsaas.registry.forms.changes import FORMS, CorrectFieldForm, DecisionForm, KindForm
 from ehsaas.registry.models import ChangeRequest
 from ehsaas.registry.selectors import (
@@ -26,7 +27,7 @@ from ehsaas.registry.services.changes import (
     change_request_reject,
     change_request_submit,
 )
-from ehsaas.registry.views.change_display import action_label, change_rows, changed_since, shown
+from ehsaas.registry.views.change_display import change_rows, changed_since, shown
 
 PAGE_SIZE = 50
 

@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from ehsaas.core.selectors import audit_events_for, jobs_for_user
 from ehsaas.registry import choices as c
+from ehsaas.registry.audit_labels import ACTION_LABELS
 from ehsaas.registry.forms.households import (
     MEMBERS_PREFIX,
     HouseholdForm,
@@ -27,21 +27,6 @@ from ehsaas.registry.selectors import change_requests_for_user, household_get_fo
 from ehsaas.registry.services.households import HouseholdInvalid, household_register
 
 HISTORY_LIMIT = 200
-ACTION_LABELS = {
-    "household.registered": gettext_lazy("Registered by hand"),
-    "household.imported": gettext_lazy("Imported from a survey file"),
-    "household.reimported": gettext_lazy("Updated from a survey file"),
-    "household.corrected": gettext_lazy("Household corrected"),
-    "member.corrected": gettext_lazy("Member corrected"),
-    "member.removed": gettext_lazy("Member removed"),
-    "member.moved": gettext_lazy("Member moved"),
-    "head.changed": gettext_lazy("Head changed"),
-    "change.requested": gettext_lazy("Change requested"),
-    "change.approved": gettext_lazy("Change approved"),
-    "change.rejected": gettext_lazy("Change rejected"),
-    "duplicate.merged": gettext_lazy("Duplicates merged"),
-    "duplicate.dismissed": gettext_lazy("Duplicate dismissed"),
-}
 
 
 @login_required
