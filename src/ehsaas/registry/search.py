@@ -7,10 +7,12 @@ a bounded number of rows:
 * an ID number is an equality on the (partial, active-only) unique index of `Identifier.number`;
 * a phone number is an equality on the indexed `phone` columns of households and members;
 * a name is matched on `Member.name_key`, the consonant skeleton of each name word
-  (`ehsaas.core.names`). Candidates come from a range scan of the indexed key: the member's *first*
-  name word must be one of the query's words (`name_key = 'k'` or `name_key LIKE 'k %'`). Among those,
-  every query word must be a word of the member's key, and the survivors, at most `MAX_CANDIDATES`, are
-  ranked in Python with rapidfuzz on both the keys and the names as written.
+  (`ehsaas.core.names`), from *any* of its words and in any order: every word typed must be a word of
+  the member's key, so "Aslam" finds "Muhammad Aslam" and "محمد اسلم". On PostgreSQL this is
+  `string_to_array(name_key, ' ') @> ARRAY[keys]`, answered by the GIN index of migration
+  `0003_member_name_words`, which intersects the members of each word (the rarest word does the work).
+  On SQLite (demo and quick tests) it is a scan of the space-padded key. The candidates, at most
+  `MAX_CANDIDATES`, are ranked in Python with rapidfuzz on both the keys and the names as written.
 
 Only households the user may see are searched: every query starts from
 `ehsaas.registry.selectors.households_for_user`.
@@ -19,8 +21,10 @@ Only households the user may see are searched: every query starts from
 import re
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.fields import ArrayField
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import Count, Func, Prefetch, Q, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.utils.translation import gettext_lazy as _
 from rapidfuzz import fuzz, utils
@@ -41,8 +45,8 @@ MSG_PARTIAL_NUMBER = _(
     "A CNIC or B-form number has 13 digits and a mobile number 11 (03XX-XXXXXXX); you typed %(count)d."
 )
 MSG_WHOLE_WORDS = _("Names are matched word by word: type at least one whole word of the name.")
-MSG_FIRST_WORD = _(
-    "A name is found from its first word: include the first name, e.g. “Muhammad Aslam” rather than “Aslam”."
+MSG_EVERY_WORD = _(
+    "Every word typed must be a word of the name: try fewer words or another spelling of one of them."
 )
 MSG_TRUNCATED = _("Only the first %(limit)s matches are shown: add words or choose a district to narrow.")
 
@@ -100,8 +104,8 @@ def household_search(
         visible = visible.filter(district=district)
 
     query = " ".join(query.split())
-    kind, ranked, hint = _classify_and_find(visible, query)
-    truncated = len(ranked) >= MAX_CANDIDATES
+    kind, ranked, hint, cut_short = _classify_and_find(visible, query)
+    truncated = cut_short or len(ranked) >= MAX_CANDIDATES
     if truncated and not hint:
         hint = MSG_TRUNCATED % {"limit": f"{MAX_CANDIDATES:,}"}
 
@@ -114,36 +118,39 @@ def household_search(
 
 # A ranked result before hydration: (household id, matched member ids, score or None).
 Ranked = list[tuple[int, list[int], float | None]]
+# What a search found: its kind, the ranked households, a hint for the user, and whether the candidate
+# rows were cut at MAX_CANDIDATES (a name's candidates are members: 1,000 of them may be fewer households).
+Found = tuple[str, Ranked, str, bool]
 
 
-def _classify_and_find(visible: QuerySet[Household], query: str) -> tuple[str, Ranked, str]:
+def _classify_and_find(visible: QuerySet[Household], query: str) -> Found:
     if not query:
         ids = visible.order_by("-id").values_list("id", flat=True)[:MAX_CANDIDATES]
-        return Kind.BROWSE, [(pk, [], None) for pk in ids], ""
+        return Kind.BROWSE, [(pk, [], None) for pk in ids], "", False
 
     if _DIGITS_ONLY.fullmatch(query):
         digits = re.sub(r"\D", "", query)
         try:
-            return Kind.ID_NUMBER, _by_id_number(visible, normalize_cnic(digits)), ""
+            return Kind.ID_NUMBER, _by_id_number(visible, normalize_cnic(digits)), "", False
         except InvalidIdentifier:
             pass
         try:
-            return Kind.PHONE, _by_phone(visible, normalize_mobile(query)), ""
+            return Kind.PHONE, _by_phone(visible, normalize_mobile(query)), "", False
         except InvalidIdentifier:
             pass
         found = _by_reference(visible, query)
         if found:
-            return Kind.REFERENCE, found, ""
-        return Kind.ID_NUMBER, [], MSG_PARTIAL_NUMBER % {"count": len(digits)}
+            return Kind.REFERENCE, found, "", False
+        return Kind.ID_NUMBER, [], MSG_PARTIAL_NUMBER % {"count": len(digits)}, False
 
     found = _by_reference(visible, query)
     if found:
-        return Kind.REFERENCE, found, ""
+        return Kind.REFERENCE, found, "", False
     keys = list(dict.fromkeys(name_key(query).split()))
     if not keys:
-        return Kind.NAME, [], MSG_WHOLE_WORDS
-    found = _by_name(visible, query, keys)
-    return Kind.NAME, found, "" if found else MSG_FIRST_WORD
+        return Kind.NAME, [], MSG_WHOLE_WORDS, False
+    found, cut_short = _by_name(visible, query, keys)
+    return Kind.NAME, found, MSG_EVERY_WORD if not found and len(keys) > 1 else "", cut_short
 
 
 def _by_id_number(visible: QuerySet[Household], number: str) -> Ranked:
@@ -174,17 +181,8 @@ def _by_reference(visible: QuerySet[Household], query: str) -> Ranked:
     return [(pk, [], None)] if pk is not None else []
 
 
-def _by_name(visible: QuerySet[Household], query: str, keys: list[str]) -> Ranked:
-    # The index range: the member's first name word is one of the query's words.
-    first_word = Q()
-    for key in keys:
-        first_word |= Q(name_key=key) | Q(name_key__startswith=key + " ")
-    # The narrowing, applied to those candidates only: every query word is a word of the member's key.
-    candidates = Member.objects.filter(first_word, household__in=visible.values("id")).alias(
-        padded=Concat(Value(" "), "name_key", Value(" "))
-    )
-    for key in keys:
-        candidates = candidates.filter(padded__contains=f" {key} ")
+def _by_name(visible: QuerySet[Household], query: str, keys: list[str]) -> tuple[Ranked, bool]:
+    candidates = _members_with_words(keys).filter(household__in=visible.values("id"))
     rows = list(
         candidates.order_by().values_list("id", "household_id", "full_name", "name_key")[:MAX_CANDIDATES]
     )
@@ -208,7 +206,28 @@ def _by_name(visible: QuerySet[Household], query: str, keys: list[str]) -> Ranke
                 best[household_id] = (score, held[1])
     ranked = [(household_id, members, round(score, 1)) for household_id, (score, members) in best.items()]
     ranked.sort(key=lambda row: (-row[2], row[0]))
-    return ranked
+    return ranked, len(rows) >= MAX_CANDIDATES
+
+
+class _NameWords(Func):
+    """`string_to_array(name_key, ' ')`: the words of a member's name key as an array. Written out with
+    its literal separator so that it is the very expression of the GIN index (migration 0003), which
+    PostgreSQL only uses for a query that repeats the indexed expression."""
+
+    template = "string_to_array(%(expressions)s, ' ')"
+    output_field = ArrayField(TextField())
+
+
+def _members_with_words(keys: list[str]) -> QuerySet[Member]:
+    """Members whose name key holds every one of `keys` as a whole word, in any order."""
+    if connection.vendor == "postgresql":
+        # Each key is bound as a parameter of one ARRAY[...]; the GIN index finds the members holding them all.
+        return Member.objects.alias(words=_NameWords("name_key")).filter(words__contains=keys)
+    # Elsewhere (SQLite): each key must appear between spaces of the space-padded key, a scan.
+    members = Member.objects.alias(padded=Concat(Value(" "), "name_key", Value(" ")))
+    for key in keys:
+        members = members.filter(padded__contains=f" {key} ")
+    return members
 
 
 def _group(rows) -> Ranked:
