@@ -139,7 +139,7 @@ def test_a_search_that_matches_nothing_says_so(client_as, personas, household):
     response = page(client_as, personas["auditor"], reverse("registry:search"), data={"q": "Nobody Anywhere"})
     body = response.content.decode()
     assert "No households match your search." in body
-    assert "A name is found from its first word" in body
+    assert "Every word typed must be a word of the name" in body
 
 
 def test_as_the_user_types_only_the_results_are_sent(client_as, personas, household):
