@@ -16,9 +16,12 @@ class Household(models.Model):
     files twice is recognised and changes nothing.
     """
 
-    household_ref = models.CharField(_("household reference"), max_length=64, unique=True)
+    household_ref = models.CharField(_("household reference"), max_length=64)
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="households")
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="households")
+    # Indexed by registry_hh_district_idx (district, id); a second index of its own would only slow imports.
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="households", db_index=False
+    )
     tehsil = models.ForeignKey(
         Tehsil, on_delete=models.PROTECT, related_name="households", null=True, blank=True
     )
@@ -28,7 +31,7 @@ class Household(models.Model):
     longitude = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     survey_date = models.DateField(_("survey date"))
     enumerator = models.CharField(_("enumerator"), max_length=100, blank=True)
-    phone = models.CharField(_("phone"), max_length=16, blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=16, blank=True)
 
     rooms = models.PositiveSmallIntegerField(_("rooms"))
     tenure = models.CharField(_("tenure"), max_length=16, choices=c.Tenure.choices)
@@ -74,6 +77,9 @@ class Household(models.Model):
             ("review_duplicates", _("Can merge or dismiss likely duplicates")),
         ]
         constraints = [
+            # A constraint, not unique=True: the same index without the pattern-matching twin that
+            # Django adds for unique text fields, which nothing here uses.
+            models.UniqueConstraint(fields=["household_ref"], name="%(app_label)s_%(class)s_ref_unique"),
             models.CheckConstraint(
                 condition=Q(rooms__gte=1), name="%(app_label)s_%(class)s_rooms_at_least_one"
             ),
@@ -84,7 +90,10 @@ class Household(models.Model):
                 condition=Q(area__in=AreaType.values), name="%(app_label)s_%(class)s_area_valid"
             ),
         ]
-        indexes = [models.Index(fields=["district", "id"], name="registry_hh_district_idx")]
+        indexes = [
+            models.Index(fields=["district", "id"], name="registry_hh_district_idx"),
+            models.Index(fields=["phone"], condition=~Q(phone=""), name="registry_hh_phone_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.household_ref
@@ -93,10 +102,12 @@ class Household(models.Model):
 class Member(models.Model):
     """A person in a household. Removed and deceased members are kept for history, with their status."""
 
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
+    # Indexed by the (household, member_no) unique constraint, whose first column it is.
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members", db_index=False)
     member_no = models.PositiveSmallIntegerField(_("member number"))
     full_name = models.CharField(_("full name"), max_length=150)
-    name_key = models.CharField(max_length=150, db_index=True, help_text="ehsaas.core.names.name_key")
+    # Searched through the GIN index on its words (migration 0003), not a plain index.
+    name_key = models.CharField(max_length=150, help_text="ehsaas.core.names.name_key")
     sex = models.CharField(_("sex"), max_length=8, choices=c.Sex.choices)
     date_of_birth = models.DateField(_("date of birth"))
     relationship = models.CharField(_("relationship to head"), max_length=16, choices=c.Relationship.choices)
@@ -112,7 +123,7 @@ class Member(models.Model):
     )
     pregnant = models.BooleanField(_("pregnant"))
     lactating = models.BooleanField(_("lactating"))
-    phone = models.CharField(_("phone"), max_length=16, blank=True, db_index=True)
+    phone = models.CharField(_("phone"), max_length=16, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=c.MemberStatus.choices, default=c.MemberStatus.ACTIVE
     )
@@ -134,6 +145,7 @@ class Member(models.Model):
                 name="%(app_label)s_%(class)s_pregnant_is_female",
             ),
         ]
+        indexes = [models.Index(fields=["phone"], condition=~Q(phone=""), name="registry_member_phone_idx")]
 
     def __str__(self) -> str:
         return self.full_name
@@ -162,7 +174,6 @@ class Identifier(models.Model):
                 condition=Q(id_type__in=["cnic", "b_form"]), name="%(app_label)s_%(class)s_type_is_a_document"
             ),
         ]
-        indexes = [models.Index(fields=["member"], name="registry_ident_member_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_id_type_display()} {self.number}"
