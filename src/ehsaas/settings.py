@@ -140,3 +140,5 @@ LOGGING = {
 
 # Registry rules that an operator may need to tune.
 REGISTRY_IMPORT_CHUNK = env_int("REGISTRY_IMPORT_CHUNK", 20_000)
+# Connections that write an import's chunks side by side on PostgreSQL (one database core each).
+REGISTRY_IMPORT_WORKERS = env_int("REGISTRY_IMPORT_WORKERS", 2)

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import Workbook
 
 from ehsaas.core.models import AuditEvent
-from ehsaas.registry.imports import UnusableFile, merge, registry_import, service
+from ehsaas.registry.imports import UnusableFile, merge, registry_import
 from ehsaas.registry.imports import contract as k
 from ehsaas.registry.models import Household, Identifier, Member
 from tests.registry.survey import family, household_row, write_csv, write_survey
@@ -292,21 +292,21 @@ def test_an_import_stopped_between_chunks_leaves_whole_households_and_a_rerun_co
     households = [household_row(district_a, f"HH{i}") for i in range(1, 4)]
     members = [m for i in range(1, 4) for m in family(f"HH{i}", 10 * i)]
     paths = write_survey(tmp_path, households, members)
-    calls = []
+    calls, write_chunk = [], merge.write_chunk
 
     def dies_on_the_second_chunk(**kwargs):
         calls.append(kwargs)
         if len(calls) == 2:
             raise KeyboardInterrupt("killed")
-        return merge.write_chunk(**kwargs)
+        return write_chunk(**kwargs)
 
-    monkeypatch.setattr(service, "write_chunk", dies_on_the_second_chunk)
+    monkeypatch.setattr(merge, "write_chunk", dies_on_the_second_chunk)
     with pytest.raises(KeyboardInterrupt):
         registry_import(households=paths[0], members=paths[1], chunk_size=1)
     assert list(Household.objects.values_list("household_ref", flat=True)) == ["HH1"]
     assert Member.objects.count() == 3
 
-    monkeypatch.setattr(service, "write_chunk", merge.write_chunk)
+    monkeypatch.setattr(merge, "write_chunk", write_chunk)
     result = registry_import(households=paths[0], members=paths[1], chunk_size=1)
     assert (result.unchanged, result.new) == (1, 2)
     assert Member.objects.count() == 9

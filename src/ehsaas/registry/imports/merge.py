@@ -5,11 +5,16 @@ chunk, so a process killed half-way leaves whole households only; importing the 
 where it stopped, since the households already written are recognised as unchanged.
 """
 
+from queue import Empty, SimpleQueue
+from threading import Thread
+
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ehsaas.core.progress import Progress
 from ehsaas.registry.imports import contract as k
 from ehsaas.registry.imports.sql import execute, json_param
+from ehsaas.registry.imports.staging import StageArea
 
 _OPTIONAL_TEXT = ("address", "enumerator", "phone")
 _HOUSEHOLD_COLUMNS = [
@@ -57,6 +62,56 @@ def chunk_bounds(size: int) -> list[tuple[int, int, int]]:
         (lines[i], lines[min(i + size, len(lines)) - 1], min(size, len(lines) - i))
         for i in range(0, len(lines), size)
     ]
+
+
+def write_chunks(
+    *, area: StageArea, bounds: list[tuple[int, int, int]], workers: int, progress: Progress, **chunk: object
+) -> int:
+    """Write every chunk; return the members written. With a shared staging area, `workers` connections
+    write chunks side by side: the database does this work, one core per connection."""
+    if not area.shared or workers < 2 or len(bounds) < 2:
+        written = 0
+        for number, (first, last, size) in enumerate(bounds):
+            written += write_chunk(number=number, first=first, last=last, **chunk)
+            progress.advance(size)
+        return written
+
+    todo, done = SimpleQueue(), SimpleQueue()
+    for number, bound in enumerate(bounds):
+        todo.put((number, bound))
+
+    def writer() -> None:
+        try:
+            area.enter()
+            while True:
+                try:
+                    number, (first, last, size) = todo.get_nowait()
+                except Empty:
+                    return
+                done.put((size, write_chunk(number=number, first=first, last=last, **chunk), None))
+        except BaseException as error:  # handed to the main thread, which raises it
+            done.put((0, 0, error))
+        finally:
+            connection.close()  # each thread has its own connection
+
+    threads = [Thread(target=writer, name=f"import-writer-{i}", daemon=True) for i in range(workers)]
+    for thread in threads:
+        thread.start()
+    written, failure = 0, None
+    for _ in bounds:
+        size, members, error = done.get()
+        if error is not None:
+            failure = error
+            while not todo.empty():  # let the other writers finish their chunk and stop
+                todo.get_nowait()
+            break
+        written += members
+        progress.advance(size)
+    for thread in threads:
+        thread.join()
+    if failure is not None:
+        raise failure
+    return written
 
 
 def write_chunk(

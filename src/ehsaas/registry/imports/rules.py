@@ -33,11 +33,13 @@ def check_cross_row_rules(*, households_label: str, members_label: str) -> None:
         message_sql(k.MSG_DUPLICATE_HOUSEHOLD, ref="s.household_ref", line="d.first_line"),
         [households_label],
     )
+    _summarise_members()
     _problems(
         """SELECT %s, m.line, 'household_ref', m.household_ref, {message}
            FROM stage_member m
-           WHERE m.household_ref IS NOT NULL
-             AND NOT EXISTS (SELECT 1 FROM stage_household s WHERE s.household_ref = m.household_ref)""",
+           JOIN (SELECT x.household_ref FROM stage_summary x
+                 WHERE NOT EXISTS (SELECT 1 FROM stage_household s WHERE s.household_ref = x.household_ref)) o
+             ON o.household_ref = m.household_ref""",
         message_sql(k.MSG_NO_HOUSEHOLD, ref="m.household_ref"),
         [members_label],
     )
@@ -45,18 +47,15 @@ def check_cross_row_rules(*, households_label: str, members_label: str) -> None:
         """SELECT %s, s.line, 'household_ref', s.household_ref, {message}
            FROM stage_household s
            WHERE s.household_ref IS NOT NULL
-             AND NOT EXISTS (SELECT 1 FROM stage_member m WHERE m.household_ref = s.household_ref)""",
+             AND NOT EXISTS (SELECT 1 FROM stage_summary x WHERE x.household_ref = s.household_ref)""",
         message_sql(k.MSG_NO_MEMBERS, ref="s.household_ref"),
         [households_label],
     )
     for condition, template in (("= 0", k.MSG_NO_HEAD), ("> 1", k.MSG_MANY_HEADS)):
         _problems(
-            f"""SELECT %s, h.first_line, 'relationship', h.household_ref, {{message}}
-               FROM (SELECT household_ref, MIN(line) AS first_line,
-                            SUM(CASE WHEN relationship = 'head' THEN 1 ELSE 0 END) AS heads
-                     FROM stage_member WHERE household_ref IS NOT NULL GROUP BY household_ref) h
-               WHERE h.heads {condition}""",
-            message_sql(template, ref="h.household_ref", count="h.heads"),
+            f"""SELECT %s, x.first_line, 'relationship', x.household_ref, {{message}}
+               FROM stage_summary x WHERE x.heads {condition}""",
+            message_sql(template, ref="x.household_ref", count="x.heads"),
             [members_label],
         )
     _problems(
@@ -96,6 +95,19 @@ def check_cross_row_rules(*, households_label: str, members_label: str) -> None:
     )
 
 
+def _summarise_members() -> None:
+    """One pass over the members file's rows for everything the rules and fingerprints need per household."""
+    execute(
+        """INSERT INTO stage_summary (household_ref, first_line, heads, members, hash_sum)
+           SELECT household_ref, MIN(line), SUM(CASE WHEN relationship = 'head' THEN 1 ELSE 0 END), COUNT(*),
+                  SUM(row_hash)
+           FROM stage_member WHERE household_ref IS NOT NULL GROUP BY household_ref"""
+    )
+    execute("CREATE INDEX stage_summary_ref ON stage_summary (household_ref)")
+    if connection.vendor == "postgresql":
+        execute("ANALYZE stage_summary")
+
+
 def classify() -> dict[str, int]:
     """Mark each staged household rejected, unchanged, updated or new; return the counts."""
     execute(
@@ -106,8 +118,7 @@ def classify() -> dict[str, int]:
     execute(
         """UPDATE stage_household SET fingerprint =
                CAST(stage_household.row_hash AS TEXT) || ':' || CAST(t.hash_sum AS TEXT) || ':' || CAST(t.members AS TEXT)
-           FROM (SELECT household_ref, SUM(row_hash) AS hash_sum, COUNT(*) AS members
-                 FROM stage_member GROUP BY household_ref) t
+           FROM stage_summary t
            WHERE t.household_ref = stage_household.household_ref AND stage_household.outcome IS NULL"""
     )
     execute(

@@ -18,14 +18,14 @@ from django.utils.translation import gettext as _
 from ehsaas.core.models import District, Job, Province, Tehsil
 from ehsaas.core.progress import NoProgress, Progress
 from ehsaas.registry.imports import contract as k
-from ehsaas.registry.imports.merge import chunk_bounds, write_chunk
+from ehsaas.registry.imports.merge import chunk_bounds, write_chunks
 from ehsaas.registry.imports.rules import check_cross_row_rules, classify
 from ehsaas.registry.imports.sources import open_sources
 from ehsaas.registry.imports.staging import (
-    create_stage_tables,
-    drop_stage_tables,
+    Stager,
+    close_stage_area,
     index_stage_tables,
-    stage_rows,
+    open_stage_area,
 )
 from ehsaas.registry.imports.validation import Geography, validate_households, validate_members
 
@@ -91,15 +91,15 @@ def registry_import(
             workdir=Path(workdir),
         )
         geography = _geography_lookup()
-        create_stage_tables()
+        area = open_stage_area()
         try:
             progress.start(
                 household_source.count_rows() + member_source.count_rows(), _("Reading and checking")
             )
-            with _phase("reading and checking the households file"):
-                _read_households(household_source, geography, today, progress)
-            with _phase("reading and checking the members file"):
-                _read_members(member_source, today, progress)
+            with _phase("reading and checking the households file"), Stager(area) as stager:
+                _read_households(household_source, geography, today, progress, stager)
+            with _phase("reading and checking the members file"), Stager(area) as stager:
+                _read_members(member_source, today, progress, stager)
             with _phase("indexing the staged rows"):
                 index_stage_tables()
             with _phase("checking the rules that span rows"):
@@ -110,24 +110,20 @@ def registry_import(
             progress.start(counts["new"] + counts["updated"], _("Writing households"), unit="households")
             summary = _("Imported from %(file)s, line ") % {"file": household_source.label}
             changes = json.dumps({"job": job.pk if job else None, "file": household_source.label})
-            written = 0
             started = time.perf_counter()
-            for number, (first, last, size) in enumerate(
-                chunk_bounds(chunk_size or settings.REGISTRY_IMPORT_CHUNK)
-            ):
-                written += write_chunk(
-                    number=number,
-                    first=first,
-                    last=last,
-                    actor_id=getattr(acting_user, "pk", None),
-                    summary=summary,
-                    changes_json=changes,
-                )
-                progress.advance(size)
+            written = write_chunks(
+                area=area,
+                bounds=chunk_bounds(chunk_size or settings.REGISTRY_IMPORT_CHUNK),
+                workers=settings.REGISTRY_IMPORT_WORKERS,
+                progress=progress,
+                actor_id=getattr(acting_user, "pk", None),
+                summary=summary,
+                changes_json=changes,
+            )
             log.info("registry import: writing households took %.1f s", time.perf_counter() - started)
             problems = _write_report(report) if report else _count_problems()
         finally:
-            drop_stage_tables()
+            close_stage_area(area)
             progress.close()
     return ImportResult(
         accepted=counts["new"] + counts["updated"],
@@ -140,23 +136,20 @@ def registry_import(
     )
 
 
-def _read_households(source, geography: Geography, today, progress: Progress) -> None:
+def _read_households(source, geography: Geography, today, progress: Progress, stager: Stager) -> None:
     for batch in source.batches():
         clean, problems = validate_households(batch, label=source.label, geography=geography, today=today)
-        _stage(clean, problems)
+        stager.put("stage_household", clean)
+        stager.put("stage_problem", problems.rename({"column": "column_name"}))
         progress.advance(batch.height)
 
 
-def _read_members(source, today, progress: Progress) -> None:
+def _read_members(source, today, progress: Progress, stager: Stager) -> None:
     for batch in source.batches():
         clean, problems = validate_members(batch, label=source.label, today=today)
-        _stage(clean, problems, table="stage_member")
+        stager.put("stage_member", clean)
+        stager.put("stage_problem", problems.rename({"column": "column_name"}))
         progress.advance(batch.height)
-
-
-def _stage(clean: pl.DataFrame, problems: pl.DataFrame, table: str = "stage_household") -> None:
-    stage_rows(table, clean)
-    stage_rows("stage_problem", problems.rename({"column": "column_name"}))
 
 
 def _geography_lookup() -> Geography:

@@ -1,7 +1,11 @@
-"""Temporary staging tables that hold one import's validated rows, and how rows reach them:
+"""Staging tables that hold one import's validated rows, and how rows reach them:
 COPY on PostgreSQL (as fast as the database can take them), executemany on SQLite."""
 
 import io
+import secrets
+from dataclasses import dataclass
+from queue import Queue
+from threading import Thread
 
 import polars as pl
 from django.db import connection
@@ -52,15 +56,92 @@ TABLES = {
     "stage_household": {**HOUSEHOLD_STAGE, **HOUSEHOLD_DERIVED},
     "stage_member": MEMBER_STAGE,
     "stage_problem": PROBLEM_STAGE,
+    # One row per household_ref of the members file, summarised once and read by several rules.
+    "stage_summary": {
+        "household_ref": _TEXT,
+        "first_line": _INT,
+        "heads": _INT,
+        "members": _INT,
+        "hash_sum": _INT,
+    },
 }
 
 
-def create_stage_tables() -> None:
+_SCHEMA_PREFIX = "ehsaas_import_"
+_LOCK_CLASS = 7_202_611  # the advisory-lock namespace of staging areas: (class, token) locks one area
+
+
+@dataclass(frozen=True)
+class StageArea:
+    """Where one import's staging tables live.
+
+    On PostgreSQL, outside an open transaction, they are UNLOGGED tables in a schema of their own, so that
+    several connections can read them and write chunks in parallel; the import holds an advisory lock on
+    the area while it runs, so the next import can tell an abandoned area (its process was killed) from a
+    busy one and drop it. Elsewhere (SQLite, or inside a transaction, as in tests) they are TEMPORARY
+    tables of the one connection.
+    """
+
+    schema: str | None = None
+    token: int | None = None
+
+    @property
+    def shared(self) -> bool:
+        return self.schema is not None
+
+    def enter(self) -> None:
+        """Make the staging tables visible to the calling thread's connection."""
+        if self.schema:
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET search_path TO {self.schema}, public")
+
+
+def open_stage_area() -> StageArea:
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        _create_tables("TEMPORARY")
+        return StageArea()
+    _drop_abandoned_areas()
+    token = secrets.randbits(31)
+    area = StageArea(schema=f"{_SCHEMA_PREFIX}{token}", token=token)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [_LOCK_CLASS, token])
+        cursor.execute(f"CREATE SCHEMA {area.schema}")
+    area.enter()
+    _create_tables("UNLOGGED")
+    return area
+
+
+def close_stage_area(area: StageArea) -> None:
+    with connection.cursor() as cursor:
+        if not area.shared:
+            for table in TABLES:
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            return
+        cursor.execute(f"DROP SCHEMA IF EXISTS {area.schema} CASCADE")
+        cursor.execute("SET search_path TO DEFAULT")
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_CLASS, area.token])
+
+
+def _create_tables(kind: str) -> None:
     with connection.cursor() as cursor:
         for table, columns in TABLES.items():
             cursor.execute(f"DROP TABLE IF EXISTS {table}")
-            ddl = ", ".join(f"{name} {kind}" for name, kind in columns.items())
-            cursor.execute(f"CREATE TEMPORARY TABLE {table} ({ddl})")
+            ddl = ", ".join(f"{name} {kind_}" for name, kind_ in columns.items())
+            cursor.execute(f"CREATE {kind} TABLE {table} ({ddl})")
+
+
+def _drop_abandoned_areas() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s",
+            [_SCHEMA_PREFIX.replace("_", r"\_") + "%"],
+        )
+        for (schema,) in cursor.fetchall():
+            token = int(schema.removeprefix(_SCHEMA_PREFIX))
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_CLASS, token])
+            if cursor.fetchone()[0]:  # nobody holds it: the import that made it is gone
+                cursor.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_CLASS, token])
 
 
 def index_stage_tables() -> None:
@@ -73,12 +154,6 @@ def index_stage_tables() -> None:
             # Temporary tables are never analysed by autovacuum; without statistics the planner guesses.
             cursor.execute("ANALYZE stage_household")
             cursor.execute("ANALYZE stage_member")
-
-
-def drop_stage_tables() -> None:
-    with connection.cursor() as cursor:
-        for table in TABLES:
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 def stage_rows(table: str, frame: pl.DataFrame) -> None:
@@ -100,3 +175,51 @@ def stage_rows(table: str, frame: pl.DataFrame) -> None:
     placeholders = ", ".join(["%s"] * len(frame.columns))
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", text_dates.rows())
+
+
+class Stager:
+    """Hands validated frames to the staging tables. In a shared staging area a background thread, on a
+    connection of its own, COPYs one batch while the caller validates the next (the database and polars
+    each keep a core busy); the queue holds at most two batches, so memory stays flat."""
+
+    _DONE = object()
+
+    def __init__(self, area: StageArea):
+        self.area = area
+        self.queue: Queue = Queue(maxsize=2)
+        self.error: BaseException | None = None
+        self.thread = Thread(target=self._copy, name="import-stager", daemon=True) if area.shared else None
+
+    def __enter__(self) -> "Stager":
+        if self.thread:
+            self.thread.start()
+        return self
+
+    def put(self, table: str, frame: pl.DataFrame) -> None:
+        if self.thread is None:
+            stage_rows(table, frame)
+            return
+        if self.error is not None:
+            raise self.error
+        self.queue.put((table, frame))
+
+    def __exit__(self, *exc_info) -> None:
+        if self.thread is None:
+            return
+        self.queue.put(self._DONE)
+        self.thread.join()
+        if self.error is not None and exc_info[0] is None:
+            raise self.error
+
+    def _copy(self) -> None:
+        try:
+            self.area.enter()
+            while (item := self.queue.get()) is not self._DONE:
+                if self.error is None:
+                    stage_rows(*item)
+        except BaseException as error:  # handed to the caller's thread, which raises it
+            self.error = error
+            while self.queue.get() is not self._DONE:  # drain, so that put() never blocks for ever
+                pass
+        finally:
+            connection.close()

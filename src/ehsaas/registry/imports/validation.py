@@ -38,24 +38,36 @@ class Geography:
 
 
 class _Checks:
-    """Collects `(bad rows, column, message)` checks over one batch and renders them as problems."""
+    """Collects `(bad rows, column, message)` checks over one batch; `problems()` evaluates them all in one
+    polars pass and renders problem rows only for the checks that found something."""
 
     def __init__(self, frame: pl.DataFrame, label: str):
-        self.frame, self.label, self.parts = frame, label, []
+        self.frame, self.label, self.checks = frame, label, []
 
     def add(self, bad: pl.Expr, column: str, message: str, *, show_value: bool = True) -> None:
-        text = [pl.lit(str(message))]
-        if show_value:
-            text = [pl.lit(f"{message} ({_('found')} «"), pl.col(column).fill_null(""), pl.lit("»)")]
-        self.parts.append(
-            self.frame.filter(bad.fill_null(False)).select(
-                pl.lit(self.label).alias("file"),
-                pl.col("_line").cast(pl.Int64).alias("line"),
-                pl.lit(column).alias("column"),
-                pl.col("household_ref").alias("household_ref"),
-                pl.concat_str(text).alias("message"),
+        self.checks.append((bad.fill_null(False), column, str(message), show_value))
+
+    def problems(self) -> pl.DataFrame:
+        if not self.checks:
+            return pl.DataFrame(schema=PROBLEM_SCHEMA)
+        flags = self.frame.select(check[0].alias(f"check{i}") for i, check in enumerate(self.checks))
+        found = [i for i, hit in enumerate(flags.select(pl.all().any()).row(0)) if hit]
+        parts = []
+        for i in found:
+            column, message, show_value = self.checks[i][1:]
+            text = [pl.lit(message)]
+            if show_value:
+                text = [pl.lit(f"{message} ({_('found')} «"), pl.col(column).fill_null(""), pl.lit("»)")]
+            parts.append(
+                self.frame.filter(flags[f"check{i}"]).select(
+                    pl.lit(self.label).alias("file"),
+                    pl.col("_line").cast(pl.Int64).alias("line"),
+                    pl.lit(column).alias("column"),
+                    pl.col("household_ref").alias("household_ref"),
+                    pl.concat_str(text).alias("message"),
+                )
             )
-        )
+        return pl.concat(parts) if parts else pl.DataFrame(schema=PROBLEM_SCHEMA)
 
     def required(self, columns) -> None:
         for column in columns:
@@ -81,9 +93,6 @@ class _Checks:
         self.add(
             pl.col(column).str.len_chars() > limit, column, k.MSG_TOO_LONG % {"max": limit}, show_value=False
         )
-
-    def problems(self) -> pl.DataFrame:
-        return pl.concat(self.parts) if self.parts else pl.DataFrame(schema=PROBLEM_SCHEMA)
 
 
 def _trimmed(batch: pl.DataFrame, columns: tuple[str, ...]) -> pl.DataFrame:
@@ -243,7 +252,6 @@ def validate_members(batch: pl.DataFrame, *, label: str, today: date):
         pl.when(has_document).then(id_type).alias("id_type"),
         pl.when(has_document).then(id_number).alias("id_number"),
         "full_name",
-        name_key_expr(pl.col("full_name")).alias("name_key"),
         *(pl.col(c).str.to_lowercase() for c in k.MEMBER_CHOICES if c != "id_type"),
         date_of_birth.alias("date_of_birth"),
         pl.when(no_disability)
@@ -253,5 +261,13 @@ def validate_members(batch: pl.DataFrame, *, label: str, today: date):
         *(_yes(c) for c in k.MEMBER_FLAGS),
         _mobile("phone").alias("phone"),
     )
-    hashed = [c for c in clean.columns if c not in ("line", "name_key")]
-    return clean.with_columns(_row_hash(hashed)), checks.problems()
+    hashed = [c for c in clean.columns if c != "line"]
+    clean = clean.with_columns(_row_hash(hashed))
+    # Names repeat a great deal (Muhammad, Bibi, …): key each distinct name once.
+    keys = clean.select(pl.col("full_name").unique()).with_columns(
+        name_key=name_key_expr(pl.col("full_name"))
+    )
+    clean = clean.join(keys, on="full_name", how="left", nulls_equal=True, maintain_order="left")
+    order = [c for c in clean.columns if c != "name_key"]
+    order.insert(order.index("full_name") + 1, "name_key")
+    return clean.select(order), checks.problems()
