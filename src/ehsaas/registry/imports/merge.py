@@ -67,17 +67,22 @@ def chunk_bounds(size: int) -> list[tuple[int, int, int]]:
 def write_chunks(
     *, area: StageArea, bounds: list[tuple[int, int, int]], workers: int, progress: Progress, **chunk: object
 ) -> int:
-    """Write every chunk; return the members written. With a shared staging area, `workers` connections
-    write chunks side by side: the database does this work, one core per connection."""
+    """Write every chunk; return the members written. With a shared staging area, after the first chunk,
+    `workers` connections write chunks side by side: the database does this work, one core each."""
     if not area.shared or workers < 2 or len(bounds) < 2:
         written = 0
         for number, (first, last, size) in enumerate(bounds):
             written += write_chunk(number=number, first=first, last=last, **chunk)
             progress.advance(size)
+            refresh_statistics(number + 1)
         return written
 
+    first, last, size = bounds[0]
+    written = write_chunk(number=0, first=first, last=last, **chunk)
+    progress.advance(size)
+    refresh_statistics(1)
     todo, done = SimpleQueue(), SimpleQueue()
-    for number, bound in enumerate(bounds):
+    for number, bound in enumerate(bounds[1:], start=1):
         todo.put((number, bound))
 
     def writer() -> None:
@@ -97,8 +102,8 @@ def write_chunks(
     threads = [Thread(target=writer, name=f"import-writer-{i}", daemon=True) for i in range(workers)]
     for thread in threads:
         thread.start()
-    written, failure = 0, None
-    for _ in bounds:
+    failure = None
+    for finished in range(2, len(bounds) + 1):
         size, members, error = done.get()
         if error is not None:
             failure = error
@@ -107,6 +112,7 @@ def write_chunks(
             break
         written += members
         progress.advance(size)
+        refresh_statistics(finished)
     for thread in threads:
         thread.join()
     if failure is not None:
@@ -128,7 +134,10 @@ def write_chunk(
         _upsert_households(bounds, now)
         _retire_previous_members(bounds)
         members = _upsert_members(bounds)
-        _refresh_statistics(number)
+        if number == 0:
+            # The first chunk joins back to rows written in its own transaction, into tables whose
+            # statistics may say they are empty; ANALYZE counts this transaction's rows too.
+            refresh_statistics(1)
         _write_identifiers(bounds)
         execute(
             f"""INSERT INTO core_auditevent (at, actor_id, action, subject_type, subject_id, summary, reason, changes)
@@ -142,15 +151,16 @@ def write_chunk(
     return members
 
 
-def _refresh_statistics(chunk_number: int) -> None:
-    """Keep PostgreSQL's statistics of the registry tables up to date while they grow.
+def refresh_statistics(chunks_written: int) -> None:
+    """Keep PostgreSQL's statistics of the registry tables true while an import makes them grow.
 
-    An import into an empty registry would otherwise be planned as if the tables were still empty, and
-    the joins back to the rows just written become nested loops over sequential scans. ANALYZE samples a
-    fixed number of rows (and counts the rows this transaction wrote), so running it whenever the tables
-    may have doubled (chunks 0, 1, 2, 4, 8, …) costs little.
+    Planned on the statistics of a nearly empty registry, the joins back to the rows just written become
+    nested loops over sequential scans. ANALYZE samples a fixed number of rows, so running it whenever the
+    tables may have doubled (after 1, 2, 4, 8, … chunks) costs little. Outside the first chunk it runs
+    outside the writers' transactions: two ANALYZEs of one table wait for each other, and one inside a
+    transaction would hold its lock until that transaction commits.
     """
-    if connection.vendor != "postgresql" or chunk_number & (chunk_number - 1):
+    if connection.vendor != "postgresql" or chunks_written & (chunks_written - 1):
         return
     for table in ("registry_household", "registry_member", "registry_identifier"):
         execute(f"ANALYZE {table}")

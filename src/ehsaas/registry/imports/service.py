@@ -108,7 +108,8 @@ def registry_import(
                 )
                 counts = classify()
             progress.start(counts["new"] + counts["updated"], _("Writing households"), unit="households")
-            summary = _("Imported from %(file)s, line ") % {"file": household_source.label}
+            # "households.csv:148": the history page names the action in the reader's language.
+            summary = f"{household_source.label}:"
             changes = json.dumps({"job": job.pk if job else None, "file": household_source.label})
             started = time.perf_counter()
             written = write_chunks(

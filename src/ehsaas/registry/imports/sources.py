@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-BATCH_ROWS = 100_000
+BATCH_ROWS = 50_000
 
 
 class UnusableFile(Exception):
