@@ -121,9 +121,18 @@ def write_chunks(
 
 
 def write_chunk(
-    *, number: int, first: int, last: int, actor_id: int | None, summary: str, changes_json: str
+    *,
+    number: int,
+    first: int,
+    last: int,
+    actor_id: int | None,
+    summary: str,
+    changes_json: str,
+    resurveyed: bool,
 ) -> int:
-    """Write the accepted households staged between two lines; return how many members were written."""
+    """Write the accepted households staged between two lines; return how many members were written.
+    `resurveyed` says whether the import updates any household already in the registry (a first import
+    does not, and skips the statements that only concern those)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     bounds = [first, last]
     with transaction.atomic():
@@ -132,13 +141,14 @@ def write_chunk(
             # that loses the last commits costs a rerun, never data: no need to wait for each flush.
             execute("SET LOCAL synchronous_commit = off")
         _upsert_households(bounds, now)
-        _retire_previous_members(bounds)
+        if resurveyed:
+            _retire_previous_members(bounds)
         members = _upsert_members(bounds)
         if number == 0:
             # The first chunk joins back to rows written in its own transaction, into tables whose
             # statistics may say they are empty; ANALYZE counts this transaction's rows too.
             refresh_statistics(1)
-        _write_identifiers(bounds)
+        _write_identifiers(bounds, resurveyed=resurveyed)
         execute(
             f"""INSERT INTO core_auditevent (at, actor_id, action, subject_type, subject_id, summary, reason, changes)
                 SELECT %s, %s,
@@ -220,7 +230,12 @@ def _staged_identifiers(join_identifier: str = "") -> str:
         WHERE {_CHUNK_OF} AND m.id_number IS NOT NULL"""
 
 
-def _write_identifiers(bounds: list[int]) -> None:
+def _write_identifiers(bounds: list[int], *, resurveyed: bool) -> None:
+    # A new household's members hold no identifiers yet; only a re-surveyed one needs the checks below.
+    insert = "INSERT INTO registry_identifier (member_id, id_type, number, active) SELECT rm.id, m.id_type, m.id_number, TRUE"
+    execute(f"{insert} {_staged_identifiers()} AND s.outcome = 'new'", bounds)
+    if not resurveyed:
+        return
     # A number the member held before is re-activated (its history stays one row); a new one is added.
     previous = "JOIN registry_identifier i ON i.member_id = rm.id AND i.number = m.id_number AND i.id_type = m.id_type"
     execute(
@@ -230,9 +245,6 @@ def _write_identifiers(bounds: list[int]) -> None:
                 GROUP BY i.member_id, i.number)""",
         bounds,
     )
-    # A new household's members hold no identifiers yet; only a re-surveyed one needs the check.
-    insert = "INSERT INTO registry_identifier (member_id, id_type, number, active) SELECT rm.id, m.id_type, m.id_number, TRUE"
-    execute(f"{insert} {_staged_identifiers()} AND s.outcome = 'new'", bounds)
     execute(
         f"""{insert} {_staged_identifiers()} AND s.outcome = 'updated'
               AND NOT EXISTS (SELECT 1 FROM registry_identifier i

@@ -115,23 +115,20 @@ def classify() -> dict[str, int]:
            WHERE household_ref IS NULL
               OR household_ref IN (SELECT household_ref FROM stage_problem WHERE household_ref IS NOT NULL)"""
     )
+    # One pass over the staged households: each row's fingerprint (its own hash, its members' hashes and
+    # count), the household it updates if any, and so its outcome.
+    fingerprint = "CAST(stage_household.row_hash AS TEXT) || ':' || CAST(f.hash_sum AS TEXT) || ':' || CAST(f.members AS TEXT)"
     execute(
-        """UPDATE stage_household SET fingerprint =
-               CAST(stage_household.row_hash AS TEXT) || ':' || CAST(t.hash_sum AS TEXT) || ':' || CAST(t.members AS TEXT)
-           FROM stage_summary t
-           WHERE t.household_ref = stage_household.household_ref AND stage_household.outcome IS NULL"""
-    )
-    execute(
-        """UPDATE stage_household SET household_id = h.id, old_fingerprint = h.source_hash
-           FROM registry_household h
-           WHERE h.household_ref = stage_household.household_ref AND stage_household.outcome IS NULL"""
-    )
-    execute(
-        """UPDATE stage_household SET outcome = CASE
-               WHEN household_id IS NULL THEN 'new'
-               WHEN old_fingerprint = fingerprint THEN 'unchanged'
-               ELSE 'updated' END
-           WHERE outcome IS NULL"""
+        f"""UPDATE stage_household SET
+               fingerprint = {fingerprint},
+               household_id = f.household_id,
+               old_fingerprint = f.old_fingerprint,
+               outcome = CASE WHEN f.household_id IS NULL THEN 'new'
+                              WHEN f.old_fingerprint = {fingerprint} THEN 'unchanged'
+                              ELSE 'updated' END
+           FROM (SELECT t.household_ref, t.hash_sum, t.members, h.id AS household_id, h.source_hash AS old_fingerprint
+                 FROM stage_summary t LEFT JOIN registry_household h ON h.household_ref = t.household_ref) f
+           WHERE f.household_ref = stage_household.household_ref AND stage_household.outcome IS NULL"""
     )
     if connection.vendor == "postgresql":
         execute("ANALYZE stage_household")  # the writing steps select by outcome; let the planner know it

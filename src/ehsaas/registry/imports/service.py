@@ -120,6 +120,7 @@ def registry_import(
                 actor_id=getattr(acting_user, "pk", None),
                 summary=summary,
                 changes_json=changes,
+                resurveyed=counts["updated"] > 0,
             )
             log.info("registry import: writing households took %.1f s", time.perf_counter() - started)
             problems = _write_report(report) if report else _count_problems()

@@ -90,10 +90,13 @@ class StageArea:
         return self.schema is not None
 
     def enter(self) -> None:
-        """Make the staging tables visible to the calling thread's connection."""
+        """Make the staging tables visible to the calling thread's connection, and give its sorts, hashes
+        and index builds the memory that millions of rows want (the defaults spill them to disk)."""
         if self.schema:
             with connection.cursor() as cursor:
                 cursor.execute(f"SET search_path TO {self.schema}, public")
+                cursor.execute("SET work_mem = '256MB'")
+                cursor.execute("SET maintenance_work_mem = '512MB'")
 
 
 def open_stage_area() -> StageArea:
@@ -118,7 +121,9 @@ def close_stage_area(area: StageArea) -> None:
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
             return
         cursor.execute(f"DROP SCHEMA IF EXISTS {area.schema} CASCADE")
-        cursor.execute("SET search_path TO DEFAULT")
+        cursor.execute("RESET search_path")
+        cursor.execute("RESET work_mem")
+        cursor.execute("RESET maintenance_work_mem")
         cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_CLASS, area.token])
 
 
