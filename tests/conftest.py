@@ -1,15 +1,36 @@
 """Shared fixtures: a user in every role (the personas every page and endpoint is tested with),
 and two districts, so that a partner scoped to one can be shown not to see the other."""
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
 
 from ehsaas.core.choices import Role
-from ehsaas.core.models import District, StaffScope
+from ehsaas.core.geography import geography_load
+from ehsaas.core.models import District, Province, StaffScope
+from ehsaas.core.roles import grant_permissions
+
+
+def reload_reference_data() -> None:
+    """What the migrations load (geography, role groups and their permissions), loaded again.
+
+    Transactional tests (browser journeys, parallel imports) commit for real, and the database is emptied
+    after each of them, migration data included; the tests that come after them load it again here."""
+    geography_load()
+    import_module("ehsaas.core.migrations.0002_role_groups").create_role_groups(django_apps, None)
+    grant_permissions(django_apps, import_module("ehsaas.registry.migrations.0002_role_permissions").GRANTS)
 
 
 @pytest.fixture
-def district_a(db) -> District:
+def reference_data(db) -> None:
+    if not Province.objects.exists() or not Group.objects.exists():
+        reload_reference_data()
+
+
+@pytest.fixture
+def district_a(reference_data) -> District:
     return District.objects.select_related("province").order_by("id")[0]
 
 
@@ -31,7 +52,7 @@ def make_user(username: str, role: Role | None, *, districts=(), superuser: bool
 
 
 @pytest.fixture
-def personas(db, district_a) -> dict[str, User]:
+def personas(reference_data, district_a) -> dict[str, User]:
     """One user per role; the partner works in district_a only."""
     users = {role.value: make_user(role.value, role) for role in Role if role is not Role.PARTNER}
     users["partner"] = make_user("partner", Role.PARTNER, districts=[district_a])

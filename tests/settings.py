@@ -5,9 +5,14 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment")
 
-from ehsaas.settings import *  # noqa: E402, F403 - a settings override is the one place for this
+from ehsaas.settings import *  # noqa: F403 - a settings override is the one place for this
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_COOKIES = False
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; tests never run collectstatic
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not memory: the browser tests' live server answers from threads of its own, and an
+    # in-memory database would have to be shared between them.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}

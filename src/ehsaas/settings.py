@@ -104,6 +104,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ur", _("Urdu"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 USE_I18N = True
+# Django ships no Urdu date and number formats; ours are in ehsaas/formats/ur/.
+FORMAT_MODULE_PATH = ["ehsaas.formats"]
 TIME_ZONE = "Asia/Karachi"
 USE_TZ = True
 
@@ -113,7 +115,9 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Third-party front-end packages are installed by `make setup` from the npm registry (package-lock.json)
 # into frontend/node_modules and served from there; none of them is committed.
 # They sit beside the source tree (src/ehsaas → ../../frontend), whatever EHSAAS_HOME says about the data.
-FRONTEND_MODULES = Path(env_str("FRONTEND_MODULES", str(PACKAGE_DIR.parents[1] / "frontend" / "node_modules")))
+FRONTEND_MODULES = Path(
+    env_str("FRONTEND_MODULES", str(PACKAGE_DIR.parents[1] / "frontend" / "node_modules"))
+)
 if FRONTEND_MODULES.is_dir():
     STATICFILES_DIRS.append(("vendor", FRONTEND_MODULES))
 STORAGES = {

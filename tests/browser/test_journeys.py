@@ -9,7 +9,7 @@ from ehsaas.registry.tasks.imports import import_registry
 from tests.registry.factories import household_with_members
 from tests.registry.survey import family, household_row, write_survey
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_registration_officer_imports_a_survey_and_follows_it_to_the_report(

@@ -9,7 +9,7 @@ from ehsaas.registry.models import Household, Identifier, Member
 from tests.registry.survey import family, household_row, write_survey
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif("connection.vendor != 'postgresql'", reason="parallel writing is PostgreSQL's"),
 ]
 

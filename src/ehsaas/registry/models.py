@@ -17,13 +17,24 @@ class Household(models.Model):
     """
 
     household_ref = models.CharField(_("household reference"), max_length=64)
-    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="households")
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, related_name="households", verbose_name=_("province")
+    )
     # Indexed by registry_hh_district_idx (district, id); a second index of its own would only slow imports.
     district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="households", db_index=False
+        District,
+        on_delete=models.PROTECT,
+        related_name="households",
+        db_index=False,
+        verbose_name=_("district"),
     )
     tehsil = models.ForeignKey(
-        Tehsil, on_delete=models.PROTECT, related_name="households", null=True, blank=True
+        Tehsil,
+        on_delete=models.PROTECT,
+        related_name="households",
+        null=True,
+        blank=True,
+        verbose_name=_("tehsil"),
     )
     area = models.CharField(_("area"), max_length=8, choices=AreaType.choices)
     address = models.CharField(_("address"), max_length=300, blank=True)

@@ -46,11 +46,11 @@ class ImportResult:
     """What an import did. `accepted` = new + updated households; `members` = member rows written."""
 
     accepted: int
-    rejected: int
-    unchanged: int
-    members: int
     new: int
     updated: int
+    unchanged: int
+    rejected: int
+    members: int
     problems: int
 
     def summary(self) -> dict[str, int]:
