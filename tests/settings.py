@@ -6,6 +6,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment")
 
 from ehsaas.settings import *  # noqa: F403 - a settings override is the one place for this
+from ehsaas.settings import DATABASES, VAR_DIR
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SECURE_COOKIES = False
