@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from ehsaas.registry import choices as c
+from ehsaas.registry.forms.fields import id_number_field, id_type_field
 from ehsaas.registry.models import Household, Member
 from ehsaas.registry.services.change_checks import (
     CORRECTABLE,
@@ -97,15 +98,8 @@ class AddMemberForm(ChangeForm):
     education = forms.ChoiceField(label=_("Education"), choices=BLANK + list(c.Education.choices))
     occupation = forms.ChoiceField(label=_("Occupation"), choices=BLANK + list(c.Occupation.choices))
     phone = forms.CharField(label=_("Mobile number"), required=False, max_length=20)
-    id_type = forms.ChoiceField(label=_("ID type"), choices=c.IdType.choices, initial=c.IdType.NONE)
-    id_number = forms.CharField(
-        label=_("ID number"),
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "placeholder": "NNNNN-NNNNNNN-N", "dir": "ltr"}
-        ),
-    )
+    id_type = id_type_field()
+    id_number = id_number_field()
     in_school = forms.BooleanField(label=_("In school"), required=False)
     pregnant = forms.BooleanField(label=_("Pregnant"), required=False)
     lactating = forms.BooleanField(label=_("Breastfeeding"), required=False)

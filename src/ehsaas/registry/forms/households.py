@@ -10,6 +10,7 @@ from ehsaas.core.access import district_scope
 from ehsaas.core.identity import InvalidIdentifier, normalize_cnic, normalize_mobile
 from ehsaas.core.models import District, Province, Tehsil
 from ehsaas.registry import choices as c
+from ehsaas.registry.forms.fields import id_number_field, id_type_field
 from ehsaas.registry.models import Household
 from ehsaas.registry.services.households import HOUSEHOLD_FIELDS
 
@@ -162,15 +163,8 @@ class MemberForm(forms.Form):
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=_with_blank(c.Sex.choices))
     date_of_birth = forms.DateField(label=_("Date of birth"), widget=forms.DateInput(attrs={"type": "date"}))
-    id_type = forms.ChoiceField(label=_("ID type"), choices=c.IdType.choices, initial=c.IdType.NONE)
-    id_number = forms.CharField(
-        label=_("ID number"),
-        required=False,
-        max_length=20,
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "placeholder": "NNNNN-NNNNNNN-N", "dir": "ltr"}
-        ),
-    )
+    id_type = id_type_field()
+    id_number = id_number_field()
     marital_status = forms.ChoiceField(
         label=_("Marital status"), choices=_with_blank(c.MaritalStatus.choices)
     )

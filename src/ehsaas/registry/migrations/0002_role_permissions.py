@@ -4,27 +4,20 @@ from ehsaas.core.choices import Role
 from ehsaas.core.roles import grant_permissions
 
 READ = ["registry.view_household", "registry.view_member", "registry.view_identifier"]
+# Registration staff keep the registry; an administrator may do all they do.
+REGISTRATION = [
+    *READ,
+    "registry.register_household",
+    "registry.import_registry",
+    "registry.request_change",
+    "registry.decide_change",
+    "registry.review_duplicates",
+    "registry.view_changerequest",
+    "registry.view_duplicatecandidate",
+]
 GRANTS = {
-    Role.ADMINISTRATOR: [
-        *READ,
-        "registry.register_household",
-        "registry.import_registry",
-        "registry.request_change",
-        "registry.decide_change",
-        "registry.review_duplicates",
-        "registry.view_changerequest",
-        "registry.view_duplicatecandidate",
-    ],
-    Role.REGISTRATION_OFFICER: [
-        *READ,
-        "registry.register_household",
-        "registry.import_registry",
-        "registry.request_change",
-        "registry.decide_change",
-        "registry.review_duplicates",
-        "registry.view_changerequest",
-        "registry.view_duplicatecandidate",
-    ],
+    Role.ADMINISTRATOR: REGISTRATION,
+    Role.REGISTRATION_OFFICER: REGISTRATION,
     Role.PROGRAMME_OFFICER: [*READ, "registry.request_change", "registry.view_changerequest"],
     Role.PARTNER: [*READ, "registry.request_change", "registry.view_changerequest"],
     Role.FINANCE_OFFICER: READ,
