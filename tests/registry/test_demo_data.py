@@ -8,10 +8,18 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from ehsaas.core.choices import Role
-from ehsaas.core.models import AuditEvent, StaffScope
-from ehsaas.registry.demo import DEMO_ACCOUNTS, demo_population_files, demo_users_ensure
+from ehsaas.core.models import AuditEvent, District, StaffScope
+from ehsaas.core.names import name_key
+from ehsaas.registry.demo import (
+    DEMO_ACCOUNTS,
+    demo_duplicates_plant,
+    demo_population_files,
+    demo_users_ensure,
+    respell,
+)
+from ehsaas.registry.duplicates import duplicates_find
 from ehsaas.registry.models import Household, Member
-from tests.registry.factories import HouseholdFactory
+from tests.registry.factories import HouseholdFactory, household_with_members
 
 ROLES = {
     "admin": Role.ADMINISTRATOR,
@@ -108,9 +116,13 @@ def test_it_generates_and_imports_a_population_into_an_empty_registry(db, settin
     settings.VAR_DIR = tmp_path
     output = demo_data("--households", "25", "--seed", "4")
     assert "Generated 25 households" in output
-    assert Household.objects.count() == 25
-    assert Member.objects.filter(relationship="head").count() == 25
+    imported = Household.objects.exclude(household_ref__startswith="REG-")
+    assert imported.count() == 25
+    assert Member.objects.filter(household__in=imported, relationship="head").count() == 25
     assert (tmp_path / "demo" / "households.csv").exists()
+    # A few heads of the partner's districts are registered again by hand, for the duplicates page.
+    planted = Household.objects.filter(household_ref__startswith="REG-").count()
+    assert f"Registered {planted} people a second time by hand" in output
 
 
 def test_it_does_not_import_again_when_the_registry_has_households(db, settings, tmp_path, district_a):
@@ -130,3 +142,20 @@ def test_demo_files_are_reused_for_the_same_size_and_seed_and_redrawn_otherwise(
     assert again[2] is True and again[0].read_bytes() == content
     other = demo_population_files(directory=tmp_path, households=30, seed=2)
     assert other[2] is False and other[0].read_bytes() != content
+
+
+def test_a_respelt_name_keeps_its_name_key():
+    for name in ("Muhammad Aslam", "Ahmed Raza", "Shakeel", "Nasreen"):
+        assert respell(name) != name and name_key(respell(name)) == name_key(name)
+
+
+def test_people_planted_twice_for_the_demo_are_found_as_likely_duplicates(db):
+    lahore = District.objects.get(province__code="PK-PB", name_en="Lahore")
+    for name in ("Muhammad Aslam", "Ahmed Raza", "Shakeel Khan"):
+        household_with_members(2, names=[name, "Nasreen Bibi"], district=lahore)
+    admin = next(u for u in demo_users_ensure() if u.username == "admin")
+
+    planted = demo_duplicates_plant(acting_user=User.objects.get(username=admin.username), count=3)
+
+    assert len(planted) == 3 and all(not m.identifiers.exists() for h in planted for m in h.members.all())
+    assert duplicates_find().new_pairs == 3

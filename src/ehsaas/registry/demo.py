@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 from ehsaas.core.choices import Role
 from ehsaas.core.models import District, StaffScope
 from ehsaas.core.services import audit_record
-from ehsaas.registry.models import Household
+from ehsaas.registry.models import Household, Member
 from ehsaas.registry.population.writer import HOUSEHOLDS_FILE, MEMBERS_FILE, generate_population
+from ehsaas.registry.services.households import HOUSEHOLD_FIELDS, MEMBER_FIELDS, household_register
 
 # username → role; `admin` is also a superuser.
 DEMO_ACCOUNTS: tuple[tuple[str, Role], ...] = (
@@ -135,3 +136,47 @@ def demo_users_ensure(*, acting_user=None, password: str | None = None) -> list[
         )
         accounts.append(DemoAccount(username=username, role=role, password=secret, districts=districts))
     return accounts
+
+
+# Spelling changes a clerk at a registration desk might make: the name key stays the same.
+_RESPELLINGS = (
+    ("Muhammad", "Mohammed"),
+    ("Ahmed", "Ahmad"),
+    ("Ali", "Aly"),
+    ("u", "oo"),
+    ("ee", "i"),
+    ("a", "ah"),
+)
+
+
+def respell(full_name: str) -> str:
+    """The same name spelt another common way (for planting likely duplicates in the demo)."""
+    for old, new in _RESPELLINGS:
+        if old in full_name:
+            return full_name.replace(old, new, 1)
+    return full_name + " Bibi" if full_name else full_name
+
+
+def demo_duplicates_plant(*, acting_user, count: int = 12) -> list[Household]:
+    """Register, by hand and through the usual service, a few people who are already in the registry:
+    a head of household of the partner's districts, registered again at a desk with the name spelt
+    another way and no ID number. Duplicate detection then has real work to show in the demo."""
+    originals = list(
+        Member.objects.filter(
+            household__district__in=_partner_districts(),
+            relationship="head",
+            status="active",
+            full_name__regex=r"^[A-Za-z]",
+        )
+        .select_related("household", "household__province", "household__district", "household__tehsil")
+        .order_by("id")[:count]
+    )
+    planted = []
+    for original in originals:  # a dozen registrations through the service, as a person would make them
+        home = original.household
+        data = {field: getattr(home, field) for field in HOUSEHOLD_FIELDS}
+        data["phone"] = ""
+        person = {field: getattr(original, field) for field in MEMBER_FIELDS if hasattr(original, field)}
+        person.update(full_name=respell(original.full_name), phone="", id_type="none", id_number="")
+        planted.append(household_register(acting_user=acting_user, data=data, members=[person]))
+    return planted

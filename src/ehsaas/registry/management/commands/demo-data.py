@@ -5,13 +5,21 @@ and imports it, unless the registry already holds households; then creates or re
 role and prints their usernames and passwords. DEMO_PASSWORD, when set, is every account's password."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from ehsaas.core.progress import Progress
 from ehsaas.env import env_int, env_str
-from ehsaas.registry.demo import demo_population_files, demo_users_ensure, registry_household_count
+from ehsaas.registry.demo import (
+    SUPERUSER,
+    demo_duplicates_plant,
+    demo_population_files,
+    demo_users_ensure,
+    registry_household_count,
+)
+from ehsaas.registry.duplicates import duplicates_find
 
 EXIT_SOME_REJECTED = 3  # import-registry's status when it rejected households
 
@@ -39,7 +47,21 @@ class Command(BaseCommand):
             self._import(households, seed)
 
         accounts = demo_users_ensure(password=env_str("DEMO_PASSWORD") or None)
+        if households > 0 and not existing:
+            self._plant_duplicates()
         self._print_accounts(accounts)
+
+    def _plant_duplicates(self) -> None:
+        """A few people registered twice, and a detection run, so that the duplicates page has pairs."""
+        admin = get_user_model().objects.get(username=SUPERUSER)
+        planted = demo_duplicates_plant(acting_user=admin)
+        found = duplicates_find()
+        self.stdout.write(
+            _(
+                "Registered %(planted)s people a second time by hand; duplicate detection found %(found)s pairs."
+            )
+            % {"planted": len(planted), "found": found.new_pairs}
+        )
 
     def _import(self, households: int, seed: int) -> None:
         directory = settings.VAR_DIR / "demo"
