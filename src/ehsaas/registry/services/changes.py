@@ -113,19 +113,8 @@ def change_request_approve(*, acting_user, change_request: ChangeRequest, note: 
     request = _open_for_decision(acting_user, change_request)
     effects = _apply(acting_user, request)
     _decide(acting_user, request, c.ChangeStatus.APPROVED, note)
-    summary = _("Change request #%(number)s approved: %(kind)s") % {
-        "number": request.pk,
-        "kind": request.get_kind_display(),
-    }
-    for subject in _households_of(request):
-        audit_record(
-            actor=acting_user,
-            action="change.approved",
-            subject=subject,
-            summary=summary,
-            reason=request.decision_note,
-            changes={"change_request": request.pk, "requested_by": request.requested_by.get_username()},
-        )
+    summary = _("Change request #%(number)s approved: %(kind)s")
+    _audit_decision(acting_user, request, "change.approved", summary, reason=request.decision_note)
     for subject, action, effect_summary, changes in effects:
         audit_record(
             actor=acting_user,
@@ -148,20 +137,24 @@ def change_request_reject(*, acting_user, change_request: ChangeRequest, note: s
         raise error(MSG_NOTE_REQUIRED)
     request = _open_for_decision(acting_user, change_request)
     _decide(acting_user, request, c.ChangeStatus.REJECTED, note)
-    summary = _("Change request #%(number)s rejected: %(kind)s") % {
-        "number": request.pk,
-        "kind": request.get_kind_display(),
-    }
+    _audit_decision(
+        acting_user, request, "change.rejected", _("Change request #%(number)s rejected: %(kind)s"), note
+    )
+    return request
+
+
+def _audit_decision(acting_user, request: ChangeRequest, action: str, summary: str, reason: str) -> None:
+    """The decision, in the history of every household the request touches."""
+    summary = summary % {"number": request.pk, "kind": request.get_kind_display()}
     for subject in _households_of(request):
         audit_record(
             actor=acting_user,
-            action="change.rejected",
+            action=action,
             subject=subject,
             summary=summary,
-            reason=note,
+            reason=reason,
             changes={"change_request": request.pk, "requested_by": request.requested_by.get_username()},
         )
-    return request
 
 
 # --- checks shared by submission and approval ------------------------------------------------------
