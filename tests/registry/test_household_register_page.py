@@ -2,46 +2,15 @@
 
 import pytest
 from django.contrib.messages import get_messages
-from django.core.cache import cache
-from django.db import connection
 from django.urls import reverse
 
 from ehsaas.core.identity import MSG_CNIC_SHAPE
 from ehsaas.core.models import Tehsil
-from ehsaas.registry import choices as c
-from ehsaas.registry import overview
 from ehsaas.registry.models import Household
-from tests.registry.factories import IdentifierFactory, MemberFactory, head_of, household_with_members
+from tests.registry.factories import head_of
+from tests.registry.pages import HTMX, NOT_REGISTRARS, REGISTRARS, page
 
 pytestmark = pytest.mark.django_db
-
-READERS = ["administrator", "programme_officer", "registration_officer", "finance_officer", "partner",
-           "me_analyst", "auditor"]  # fmt: skip
-REGISTRARS = ["administrator", "registration_officer"]
-NOT_REGISTRARS = ["programme_officer", "finance_officer", "partner", "me_analyst", "auditor", "no_role"]
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_counts():
-    cache.clear()  # the home page keeps its figures for a few minutes
-
-
-@pytest.fixture
-def household(district_a):
-    return household_with_members(
-        3, district=district_a, names=["Muhammad Aslam", "Fatima Bibi", "Bilal Ahmed"]
-    )
-
-
-@pytest.fixture
-def elsewhere(district_b):
-    return household_with_members(2, district=district_b, names=["Ghulam Rasool", "Shazia Parveen"])
-
-
-def page(client_as, user, url, **extra):
-    return client_as(user).get(url, **extra)
-
 
 # Registering by hand ---------------------------------------------------------------------------------------
 
@@ -162,33 +131,3 @@ def test_a_registered_household_is_found_by_search_and_shows_its_history(client_
     assert household.household_ref in body
     body = client.get(reverse("registry:household", args=[household.pk])).content.decode()
     assert "Registered by hand" in body and "Registered by hand with 2 members" in body
-
-
-def test_an_identifier_of_a_removed_member_is_shown_as_no_longer_active(client_as, personas, household):
-    member = MemberFactory(household=household, status=c.MemberStatus.REMOVED, relationship="son")
-    IdentifierFactory(member=member, active=False)
-    body = page(
-        client_as, personas["auditor"], reverse("registry:household", args=[household.pk])
-    ).content.decode()
-    assert "text-decoration-line-through" in body and "Removed" in body
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
-def test_a_large_registry_shows_nationwide_figures_from_the_database_statistics(
-    client_as, personas, household, elsewhere, monkeypatch
-):
-    for _ in range(2):
-        household_with_members(1, district=household.district)
-    household_with_members(1, district=elsewhere.district)
-    monkeypatch.setattr(overview, "ESTIMATE_ABOVE", 1)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE registry_household, registry_member")
-    counts = page(client_as, personas["programme_officer"], "/").context["counts"]
-    assert counts.estimated and (counts.households, counts.members) == (5, 8)
-    assert {(row.province, row.households, row.members) for row in counts.by_province} == {
-        (household.province, 3, None),
-        (elsewhere.province, 2, None),
-    }
-    assert "about" in page(client_as, personas["programme_officer"], "/").content.decode()
-    partner_counts = page(client_as, personas["partner"], "/").context["counts"]
-    assert not partner_counts.estimated and (partner_counts.households, partner_counts.members) == (3, 5)
