@@ -15,6 +15,7 @@ from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ehsaas.core.events import HOUSEHOLDS_CHANGED, publish
 from ehsaas.core.models import District, Job, Province, Tehsil
 from ehsaas.core.progress import NoProgress, Progress
 from ehsaas.registry.imports import contract as k
@@ -111,7 +112,7 @@ def registry_import(
             # "households.csv:148": the history page names the action in the reader's language.
             summary = f"{household_source.label}:"
             changes = json.dumps({"job": job.pk if job else None, "file": household_source.label})
-            started = time.perf_counter()
+            started, written_since = time.perf_counter(), timezone.now()
             written = write_chunks(
                 area=area,
                 bounds=chunk_bounds(chunk_size or settings.REGISTRY_IMPORT_CHUNK),
@@ -127,6 +128,8 @@ def registry_import(
         finally:
             close_stage_area(area)
             progress.close()
+    if counts["new"] + counts["updated"]:
+        publish(HOUSEHOLDS_CHANGED, household_ids=None, since=written_since, reason="imported")
     return ImportResult(
         accepted=counts["new"] + counts["updated"],
         rejected=counts["rejected"],

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ehsaas.core.events import HOUSEHOLDS_CHANGED, publish
 from ehsaas.core.identity import mask_cnic
 from ehsaas.core.services import audit_record
 from ehsaas.registry import choices as c
@@ -124,6 +125,8 @@ def change_request_approve(*, acting_user, change_request: ChangeRequest, note: 
             reason=request.reason,
             changes={"change_request": request.pk, **changes},
         )
+    changed = sorted({household.pk for household, *_effect in effects})
+    publish(HOUSEHOLDS_CHANGED, household_ids=changed, reason="changed")
     return request
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ehsaas.core.events import HOUSEHOLDS_CHANGED, publish
 from ehsaas.core.identity import mask_cnic
 from ehsaas.core.models import Job
 from ehsaas.core.services import audit_record, job_create
@@ -104,6 +105,9 @@ def duplicate_merge(
             reason=candidate.note,
             changes=changes,
         )
+    publish(
+        HOUSEHOLDS_CHANGED, household_ids=sorted({kept.household_id, removed.household_id}), reason="merged"
+    )
     return candidate
 
 

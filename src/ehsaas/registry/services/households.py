@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ehsaas.core.access import district_scope
+from ehsaas.core.events import HOUSEHOLDS_CHANGED, publish
 from ehsaas.core.identity import InvalidIdentifier, normalize_cnic, normalize_mobile
 from ehsaas.core.names import name_key
 from ehsaas.core.services import audit_record
@@ -152,6 +153,7 @@ def household_register(*, acting_user, data: Mapping, members: Sequence[Mapping]
         summary=gettext("Registered by hand with %(count)d members") % {"count": len(people)},
         changes={"household_ref": household.household_ref, "members": len(people)},
     )
+    publish(HOUSEHOLDS_CHANGED, household_ids=[household.pk], reason="registered")
     return household
 
 

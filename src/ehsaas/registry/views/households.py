@@ -21,6 +21,7 @@ from ehsaas.registry.forms.households import (
 )
 from ehsaas.registry.models import Household
 from ehsaas.registry.overview import registry_counts_for_user
+from ehsaas.registry.panels import household_panels
 from ehsaas.registry.quality import household_flags
 from ehsaas.registry.search import household_search
 from ehsaas.registry.selectors import change_requests_for_user, household_get_for_user
@@ -78,6 +79,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "dwelling": _labelled(household, ("rooms", "tenure", "walls", "toilet", "water", "cooking_fuel")),
         "assets": _labelled(household, c.ASSET_FIELDS),
         "livestock": _labelled(household, (*c.LIVESTOCK_FIELDS, "land_acres")),
+        "panels": household_panels(household=household, user=request.user),
     }
     return render(request, "registry/households/detail.html", context)
 
