@@ -6,7 +6,16 @@ they stay quick on a national registry."""
 
 from django.contrib import admin
 
-from ehsaas.registry.models import ChangeRequest, DuplicateCandidate, Household, Identifier, Member
+from ehsaas.registry.models import (
+    ChangeRequest,
+    DuplicateCandidate,
+    Household,
+    Identifier,
+    Member,
+    WealthFlag,
+    WealthList,
+    WealthOverride,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -71,3 +80,35 @@ class DuplicateCandidateAdmin(ReadOnlyAdmin):
     list_display = ["id", "member_a", "member_b", "score", "status", "found_at"]
     list_filter = ["status"]
     list_select_related = ["member_a", "member_b"]
+
+
+@admin.register(WealthList)
+class WealthListAdmin(ReadOnlyAdmin):
+    list_display = ["id", "source", "agency", "as_of", "status", "lines", "distinct_cnics", "households_flagged",
+                    "imported_by", "imported_at"]  # fmt: skip
+    list_filter = ["source", "status"]
+    list_select_related = ["imported_by"]
+
+
+@admin.register(WealthFlag)
+class WealthFlagAdmin(ReadOnlyAdmin):
+    list_display = ["id", "source", "household", "member", "status", "flagged_at", "ended_at"]
+    list_filter = ["source", "status"]
+    list_select_related = ["household", "member"]
+    search_fields = ["=cnic", "=household__household_ref"]
+
+
+@admin.register(WealthOverride)
+class WealthOverrideAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "source",
+        "household",
+        "member",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decided_by",
+    ]
+    list_filter = ["source", "status"]
+    list_select_related = ["household", "member", "requested_by", "decided_by"]

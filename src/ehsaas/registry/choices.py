@@ -137,3 +137,40 @@ ASSET_FIELDS = (
     "computer", "cooking_range", "heater", "motorcycle", "car", "tractor",
 )  # fmt: skip
 LIVESTOCK_FIELDS = ("cattle", "buffalo", "goats", "sheep")
+
+
+class WealthSource(models.TextChoices):
+    """Agencies' lists of people who are not poor, matched by CNIC against the registry's members."""
+
+    GOVERNMENT_EMPLOYEES = "government_employees", _("Government employees (payroll)")
+    CAR_OWNERS = "car_owners", _("Car owners (excise and taxation)")
+    TAXPAYERS = "taxpayers", _("Income-tax payers (active taxpayers list)")
+    INTERNATIONAL_TRAVELLERS = "international_travellers", _("International travellers (immigration)")
+    HIGH_UTILITY_BILLS = "high_utility_bills", _("High utility or phone bills")
+
+
+# How a reason names the list a person is on: "… is on the car owners list of …".
+WEALTH_LIST_NAMES = {
+    WealthSource.GOVERNMENT_EMPLOYEES: _("government employees list"),
+    WealthSource.CAR_OWNERS: _("car owners list"),
+    WealthSource.TAXPAYERS: _("active taxpayers list"),
+    WealthSource.INTERNATIONAL_TRAVELLERS: _("international travellers list"),
+    WealthSource.HIGH_UTILITY_BILLS: _("high utility bills list"),
+}
+
+
+class WealthListStatus(models.TextChoices):
+    CURRENT = "current", _("Current")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class WealthFlagStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    REPLACED = "replaced", _("Replaced by a newer list")
+    LIFTED = "lifted", _("Lifted")
+
+
+class WealthOverrideStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Awaiting a decision")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ehsaas.registry.views import changes, duplicates, households, imports
+from ehsaas.registry.views import changes, duplicates, households, imports, wealth_filters
 
 app_name = "registry"
 
@@ -15,4 +15,10 @@ urlpatterns = [
     path("duplicates/<int:pk>/", duplicates.detail, name="duplicate_detail"),
     path("imports/", imports.upload, name="import"),
     path("imports/<int:pk>/report.csv", imports.report, name="import_report"),
+    path("wealth/", wealth_filters.list_index, name="wealth_lists"),
+    path("wealth/import/", wealth_filters.upload, name="wealth_import"),
+    path("wealth/lists/<int:pk>/", wealth_filters.list_detail, name="wealth_list"),
+    path("wealth/overrides/", wealth_filters.override_queue, name="wealth_overrides"),
+    path("wealth/overrides/<int:pk>/", wealth_filters.override_detail, name="wealth_override"),
+    path("wealth/flags/<int:flag_pk>/override/", wealth_filters.override_new, name="wealth_override_new"),
 ]
