@@ -157,8 +157,9 @@ def test_malformed_cnics_are_refused_whole_naming_the_first_lines_and_counting_t
         "list.csv: 8 lines have a malformed CNIC: line 3 «1234», line 4 «abcdefghijklm», line 5 «», "
         "line 6 «35202-123456-7», line 7 «0000000000000» and 3 more."
     )
-    assert "must be 13 digits, written NNNNN-NNNNNNN-N (dashes optional)" in message
-    assert message.endswith("Nothing was imported.")
+    assert message.endswith(
+        "A CNIC is 13 digits, written NNNNN-NNNNNNN-N (dashes optional). Nothing was imported."
+    )
     assert not WealthList.objects.exists() and not WealthListEntry.objects.exists()
     assert not WealthFlag.objects.exists()
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from ehsaas.core.access import district_scope
-from ehsaas.core.identity import MSG_CNIC_SHAPE, mask_cnic
+from ehsaas.core.identity import mask_cnic
 from ehsaas.core.progress import NoProgress, Progress
 from ehsaas.core.services import audit_record
 from ehsaas.registry import choices as c
@@ -48,6 +48,9 @@ MSG_EMPTY = gettext_lazy("%(file)s has no lines under its header. Nothing was im
 MSG_OLDER_THAN_CURRENT = gettext_lazy(
     "The current %(list)s is as of %(current)s; a list as of %(as_of)s is older and would not replace "
     "it. Nothing was imported."
+)
+MSG_CNIC_RULE = gettext_lazy(
+    "A CNIC is 13 digits, written NNNNN-NNNNNNN-N (dashes optional). Nothing was imported."
 )
 MSG_REASON = gettext_lazy(
     "%(name)s (member %(member_no)s, CNIC %(cnic)s) is on the %(list)s of %(agency)s, as of %(date)s"
@@ -83,20 +86,18 @@ def _header(path: Path, label: str) -> list[str]:
 
 
 def _bad_cnics_message(label: str, read: ListRead) -> str:
-    shown = ", ".join(
+    lines = ", ".join(
         _("line %(line)s «%(value)s»") % {"line": line, "value": value} for line, value in read.bad_examples
     )
     more = read.bad_lines - len(read.bad_examples)
+    if more:
+        lines += ngettext(" and %(more)s more", " and %(more)s more", more) % {"more": more}
     text = ngettext(
         "%(file)s: %(count)s line has a malformed CNIC: %(lines)s.",
-        "%(file)s: %(count)s lines have a malformed CNIC: %(lines)s",
+        "%(file)s: %(count)s lines have a malformed CNIC: %(lines)s.",
         read.bad_lines,
-    ) % {"file": label, "count": read.bad_lines, "lines": shown}
-    if more:
-        text += ngettext(" and %(more)s more.", " and %(more)s more.", more) % {"more": more}
-    elif read.bad_lines > 1:
-        text += "."
-    return f"{text} {_('A CNIC')} {MSG_CNIC_SHAPE}. {_('Nothing was imported.')}"
+    ) % {"file": label, "count": read.bad_lines, "lines": lines}
+    return f"{text} {MSG_CNIC_RULE}"
 
 
 def wealth_file_stage(path: Path, *, label: str, progress: Progress | None = None) -> ListRead:
