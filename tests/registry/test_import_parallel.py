@@ -44,7 +44,7 @@ def test_a_failing_writer_stops_the_import_and_the_error_reaches_the_caller(
     write_chunk = merge.write_chunk
 
     def fails_on_hh3(**kwargs):
-        if kwargs["first"] == 4:  # HH3 is on line 4
+        if kwargs["first"] == "HH3":
             raise RuntimeError("disk full")
         return write_chunk(**kwargs)
 

@@ -50,17 +50,22 @@ _MEMBER_COLUMNS = [
     "lactating",
     "phone",
 ]
-_CHUNK_OF = "s.line >= %s AND s.line <= %s"
+# A chunk is a range of household references: both staging tables are indexed by reference, so each
+# chunk reads its households and their members by index ranges, however the files were ordered.
+_CHUNK_OF = "s.household_ref >= %s AND s.household_ref <= %s"
+_MEMBERS_OF = "m.household_ref >= %s AND m.household_ref <= %s"
 
 
-def chunk_bounds(size: int) -> list[tuple[int, int, int]]:
-    """(first line, last line, households) of each chunk of households to write, in file order."""
+def chunk_bounds(size: int) -> list[tuple[str, str, int]]:
+    """(first reference, last reference, households) of each chunk of households to write."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT line FROM stage_household WHERE outcome IN ('new', 'updated') ORDER BY line")
-        lines = [row[0] for row in cursor.fetchall()]
+        cursor.execute(
+            "SELECT household_ref FROM stage_household WHERE outcome IN ('new', 'updated') ORDER BY household_ref"
+        )
+        refs = [row[0] for row in cursor.fetchall()]
     return [
-        (lines[i], lines[min(i + size, len(lines)) - 1], min(size, len(lines) - i))
-        for i in range(0, len(lines), size)
+        (refs[i], refs[min(i + size, len(refs)) - 1], min(size, len(refs) - i))
+        for i in range(0, len(refs), size)
     ]
 
 
@@ -123,42 +128,100 @@ def write_chunks(
 def write_chunk(
     *,
     number: int,
-    first: int,
-    last: int,
+    first: str,
+    last: str,
     actor_id: int | None,
     summary: str,
     changes_json: str,
     resurveyed: bool,
 ) -> int:
-    """Write the accepted households staged between two lines; return how many members were written.
+    """Write the accepted households whose references lie between `first` and `last`; return how many members were written.
     `resurveyed` says whether the import updates any household already in the registry (a first import
     does not, and skips the statements that only concern those)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     bounds = [first, last]
+    audit = [actor_id, summary, changes_json]
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            # An import can always be run again (households already written are recognised), so a crash
-            # that loses the last commits costs a rerun, never data: no need to wait for each flush.
-            execute("SET LOCAL synchronous_commit = off")
-        _upsert_households(bounds, now)
+        if connection.vendor != "postgresql":
+            return _write_by_joins(bounds, now, audit, outcomes=("new", "updated"), first_chunk=number == 0)
+        # An import can always be run again (households already written are recognised), so a crash
+        # that loses the last commits costs a rerun, never data: no need to wait for each flush.
+        execute("SET LOCAL synchronous_commit = off")
+        members = _write_new_households(bounds, now, audit)
         if resurveyed:
-            _retire_previous_members(bounds)
-        members = _upsert_members(bounds)
-        if number == 0:
-            # The first chunk joins back to rows written in its own transaction, into tables whose
-            # statistics may say they are empty; ANALYZE counts this transaction's rows too.
-            refresh_statistics(1)
-        _write_identifiers(bounds, resurveyed=resurveyed)
-        execute(
-            f"""INSERT INTO core_auditevent (at, actor_id, action, subject_type, subject_id, summary, reason, changes)
-                SELECT %s, %s,
-                       CASE s.outcome WHEN 'new' THEN 'household.imported' ELSE 'household.reimported' END,
-                       'registry.household', h.id, %s || CAST(s.line AS TEXT), '', {json_param()}
-                FROM stage_household s JOIN registry_household h ON h.household_ref = s.household_ref
-                WHERE {_CHUNK_OF} AND s.outcome IN ('new', 'updated')""",
-            [now, actor_id, summary, changes_json, *bounds],
-        )
+            members += _write_by_joins(bounds, now, audit, outcomes=("updated",), first_chunk=number == 0)
     return members
+
+
+def _write_new_households(bounds: list[str], now, audit: list) -> int:
+    """PostgreSQL: the chunk's new households, their members, identifiers and audit events in one
+    statement. Ids are drawn from the tables' sequences as the rows are read from staging, so every row
+    is written knowing its parent's id and nothing joins back to the registry's tables."""
+    household_values = ", ".join(
+        f"COALESCE({c}, '')" if c in _OPTIONAL_TEXT else c for c in _HOUSEHOLD_COLUMNS
+    )
+    member_values = ", ".join(f"COALESCE(m.{c}, '')" if c == "phone" else f"m.{c}" for c in _MEMBER_COLUMNS)
+    execute(
+        f"""WITH household AS MATERIALIZED (
+                    SELECT nextval(pg_get_serial_sequence('registry_household', 'id')) AS id, s.*
+                    FROM stage_household s WHERE {_CHUNK_OF} AND s.outcome = 'new'),
+                member AS MATERIALIZED (
+                    SELECT nextval(pg_get_serial_sequence('registry_member', 'id')) AS id, m.*
+                    FROM stage_household s JOIN stage_member m ON m.household_ref = s.household_ref
+                    WHERE {_CHUNK_OF} AND {_MEMBERS_OF} AND s.outcome = 'new'),
+                written_households AS (
+                    INSERT INTO registry_household (id, {", ".join(_HOUSEHOLD_COLUMNS)}, source_hash, created_at, updated_at)
+                    SELECT id, {household_values}, fingerprint, %s, %s FROM household),
+                written_members AS (
+                    INSERT INTO registry_member (id, household_id, {", ".join(_MEMBER_COLUMNS)}, status)
+                    SELECT m.id, h.id, {member_values}, 'active'
+                    FROM member m JOIN household h ON h.household_ref = m.household_ref),
+                written_identifiers AS (
+                    INSERT INTO registry_identifier (member_id, id_type, number, active)
+                    SELECT id, id_type, id_number, TRUE FROM member WHERE id_number IS NOT NULL)
+                INSERT INTO core_auditevent (at, actor_id, action, subject_type, subject_id, summary, reason, changes)
+                SELECT %s, %s, 'household.imported', 'registry.household', id, %s || CAST(line AS TEXT), '',
+                       CAST(%s AS jsonb)
+                FROM household""",
+        [*bounds, *bounds, *bounds, now, now, now, *audit],
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT COUNT(*) FROM stage_household s JOIN stage_member m ON m.household_ref = s.household_ref
+                WHERE {_CHUNK_OF} AND {_MEMBERS_OF} AND s.outcome = 'new'""",
+            [*bounds, *bounds],
+        )
+        return cursor.fetchone()[0]
+
+
+def _write_by_joins(
+    bounds: list[str], now, audit: list, *, outcomes: tuple[str, ...], first_chunk: bool
+) -> int:
+    """The chunk's households of the given outcomes, each step joining back to the rows the one before
+    wrote: how re-surveyed households are written, and everything on SQLite."""
+    _upsert_households(bounds, now, outcomes)
+    if "updated" in outcomes:
+        _retire_previous_members(bounds)
+    members = _upsert_members(bounds, outcomes)
+    if first_chunk:
+        # The first chunk joins back to rows written in its own transaction, into tables whose
+        # statistics may say they are empty; ANALYZE counts this transaction's rows too.
+        refresh_statistics(1)
+    _write_identifiers(bounds, outcomes)
+    execute(
+        f"""INSERT INTO core_auditevent (at, actor_id, action, subject_type, subject_id, summary, reason, changes)
+            SELECT %s, %s,
+                   CASE s.outcome WHEN 'new' THEN 'household.imported' ELSE 'household.reimported' END,
+                   'registry.household', h.id, %s || CAST(s.line AS TEXT), '', {json_param()}
+            FROM stage_household s JOIN registry_household h ON h.household_ref = s.household_ref
+            WHERE {_CHUNK_OF} AND {_outcome_in(outcomes)}""",
+        [now, *audit, *bounds],
+    )
+    return members
+
+
+def _outcome_in(outcomes: tuple[str, ...]) -> str:
+    return "s.outcome IN (" + ", ".join(f"'{outcome}'" for outcome in outcomes) + ")"
 
 
 def refresh_statistics(chunks_written: int) -> None:
@@ -176,19 +239,19 @@ def refresh_statistics(chunks_written: int) -> None:
         execute(f"ANALYZE {table}")
 
 
-def _upsert_households(bounds: list[int], now) -> None:
+def _upsert_households(bounds: list[str], now, outcomes: tuple[str, ...]) -> None:
     values = [f"COALESCE(s.{c}, '')" if c in _OPTIONAL_TEXT else f"s.{c}" for c in _HOUSEHOLD_COLUMNS]
     updates = ", ".join(f"{c} = excluded.{c}" for c in [*_HOUSEHOLD_COLUMNS[1:], "source_hash", "updated_at"])
     execute(
         f"""INSERT INTO registry_household ({", ".join(_HOUSEHOLD_COLUMNS)}, source_hash, created_at, updated_at)
             SELECT {", ".join(values)}, s.fingerprint, %s, %s
-            FROM stage_household s WHERE {_CHUNK_OF} AND s.outcome IN ('new', 'updated')
+            FROM stage_household s WHERE {_CHUNK_OF} AND {_outcome_in(outcomes)}
             ON CONFLICT (household_ref) DO UPDATE SET {updates}""",
         [now, now, *bounds],
     )
 
 
-def _retire_previous_members(bounds: list[int]) -> None:
+def _retire_previous_members(bounds: list[str]) -> None:
     """A re-surveyed household's file rows replace what the registry held: members are first set
     aside (removed, IDs inactive) and those still in the file are restored by the upsert that follows.
     Records are never deleted: payments and history may point at them."""
@@ -204,7 +267,7 @@ def _retire_previous_members(bounds: list[int]) -> None:
     )
 
 
-def _upsert_members(bounds: list[int]) -> int:
+def _upsert_members(bounds: list[str], outcomes: tuple[str, ...]) -> int:
     values = [f"COALESCE(m.{c}, '')" if c == "phone" else f"m.{c}" for c in _MEMBER_COLUMNS]
     updates = ", ".join(f"{c} = excluded.{c}" for c in [*_MEMBER_COLUMNS[1:], "status"])
     return execute(
@@ -213,9 +276,9 @@ def _upsert_members(bounds: list[int]) -> int:
             FROM stage_household s
             JOIN registry_household h ON h.household_ref = s.household_ref
             JOIN stage_member m ON m.household_ref = s.household_ref
-            WHERE {_CHUNK_OF} AND s.outcome IN ('new', 'updated')
+            WHERE {_CHUNK_OF} AND {_MEMBERS_OF} AND {_outcome_in(outcomes)}
             ON CONFLICT (household_id, member_no) DO UPDATE SET {updates}""",
-        bounds,
+        [*bounds, *bounds],
     )
 
 
@@ -227,14 +290,15 @@ def _staged_identifiers(join_identifier: str = "") -> str:
         JOIN stage_member m ON m.household_ref = s.household_ref
         JOIN registry_member rm ON rm.household_id = h.id AND rm.member_no = m.member_no
         {join_identifier}
-        WHERE {_CHUNK_OF} AND m.id_number IS NOT NULL"""
+        WHERE {_CHUNK_OF} AND {_MEMBERS_OF} AND m.id_number IS NOT NULL"""
 
 
-def _write_identifiers(bounds: list[int], *, resurveyed: bool) -> None:
+def _write_identifiers(bounds: list[str], outcomes: tuple[str, ...]) -> None:
     # A new household's members hold no identifiers yet; only a re-surveyed one needs the checks below.
     insert = "INSERT INTO registry_identifier (member_id, id_type, number, active) SELECT rm.id, m.id_type, m.id_number, TRUE"
-    execute(f"{insert} {_staged_identifiers()} AND s.outcome = 'new'", bounds)
-    if not resurveyed:
+    if "new" in outcomes:
+        execute(f"{insert} {_staged_identifiers()} AND s.outcome = 'new'", [*bounds, *bounds])
+    if "updated" not in outcomes:
         return
     # A number the member held before is re-activated (its history stays one row); a new one is added.
     previous = "JOIN registry_identifier i ON i.member_id = rm.id AND i.number = m.id_number AND i.id_type = m.id_type"
@@ -243,11 +307,11 @@ def _write_identifiers(bounds: list[int], *, resurveyed: bool) -> None:
             WHERE NOT active AND id IN (
                 SELECT MIN(i.id) {_staged_identifiers(previous)} AND s.outcome = 'updated'
                 GROUP BY i.member_id, i.number)""",
-        bounds,
+        [*bounds, *bounds],
     )
     execute(
         f"""{insert} {_staged_identifiers()} AND s.outcome = 'updated'
               AND NOT EXISTS (SELECT 1 FROM registry_identifier i
                               WHERE i.member_id = rm.id AND i.number = m.id_number AND i.active)""",
-        bounds,
+        [*bounds, *bounds],
     )

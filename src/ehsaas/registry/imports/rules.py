@@ -6,10 +6,13 @@ Each rule inserts its problems into stage_problem; `classify` then marks every h
 problem, in either file, as rejected, and tells new, updated and unchanged households apart.
 """
 
+from functools import partial
+
 from django.db import connection
 
 from ehsaas.registry.imports import contract as k
 from ehsaas.registry.imports.sql import cnic_sql, execute, message_sql
+from ehsaas.registry.imports.staging import StageArea, side_by_side
 
 _INSERT = "INSERT INTO stage_problem (file, line, column_name, household_ref, message) "
 
@@ -22,7 +25,17 @@ def _problems(
     execute(_INSERT + select.format(message=expression), [*params_before, *message_params, *params_after])
 
 
-def check_cross_row_rules(*, households_label: str, members_label: str) -> None:
+def check_cross_row_rules(*, area: StageArea, households_label: str, members_label: str) -> None:
+    """The rules about households and the rules about member and ID numbers read different staging
+    rows, so they run side by side."""
+    side_by_side(
+        area,
+        partial(_check_numbers, members_label=members_label),
+        partial(_check_households, households_label=households_label, members_label=members_label),
+    )
+
+
+def _check_households(*, households_label: str, members_label: str) -> None:
     _problems(
         """SELECT %s, s.line, 'household_ref', s.household_ref, {message}
            FROM stage_household s
@@ -58,6 +71,9 @@ def check_cross_row_rules(*, households_label: str, members_label: str) -> None:
             message_sql(template, ref="x.household_ref", count="x.heads"),
             [members_label],
         )
+
+
+def _check_numbers(*, members_label: str) -> None:
     _problems(
         """SELECT %s, m.line, 'member_no', m.household_ref, {message}
            FROM stage_member m

@@ -102,10 +102,10 @@ def registry_import(
             with _phase("reading and checking the members file"), Stager(area) as stager:
                 _read_members(member_source, today, progress, stager)
             with _phase("indexing the staged rows"):
-                index_stage_tables()
+                index_stage_tables(area)
             with _phase("checking the rules that span rows"):
                 check_cross_row_rules(
-                    households_label=household_source.label, members_label=member_source.label
+                    area=area, households_label=household_source.label, members_label=member_source.label
                 )
                 counts = classify()
             progress.start(counts["new"] + counts["updated"], _("Writing households"), unit="households")
