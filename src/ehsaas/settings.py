@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ehsaas.core",
     "ehsaas.registry",
+    "ehsaas.targeting",
 ]
 
 MIDDLEWARE = [

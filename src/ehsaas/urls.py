@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("ehsaas.core.urls")),
     path("", include("ehsaas.registry.urls")),
+    path("", include("ehsaas.targeting.urls")),
     path("", home, name="home"),
 ]

@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from ehsaas.core.jobs import JobKind, register_job_kind
+
+
+class TargetingConfig(AppConfig):
+    name = "ehsaas.targeting"
+    label = "targeting"
+    verbose_name = _("Targeting")
+
+    def ready(self) -> None:
+        """The scoring job's kind, the household page's score panel, and the rescoring of households
+        whose data changed. Imported here, once the app registry is ready (the modules use models)."""
+        from ehsaas.core.events import HOUSEHOLDS_CHANGED, subscribe
+        from ehsaas.registry.panels import HouseholdPanel, register_household_panel
+        from ehsaas.targeting.tasks import on_households_changed
+        from ehsaas.targeting.views import household_panel
+
+        register_job_kind(
+            "targeting.score",
+            JobKind(
+                label=_("Scoring (proxy means test)"),
+                result_labels={
+                    "run": _("Scoring run"),
+                    "model": _("PMT model"),
+                    "households": _("Households scored"),
+                },
+            ),
+        )
+        register_household_panel(
+            HouseholdPanel("targeting.score", "targeting/_household_panel.html", household_panel, order=10)
+        )
+        subscribe(HOUSEHOLDS_CHANGED, on_households_changed)

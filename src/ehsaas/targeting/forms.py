@@ -1,0 +1,82 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from ehsaas.targeting.weights_file import ParsedWeights, WeightsRefused, parse_weights
+
+MAX_WEIGHTS_FILE = 1 << 20  # a weights file is a few kilobytes
+MSG_TOO_LARGE = _("The weights file is larger than 1 MB: it cannot be a list of weights.")
+
+
+class PmtModelForm(forms.Form):
+    """Draft a model, or edit a draft: its numbers, and its weights from a CSV or JSON file. Numbers left
+    blank are taken from a JSON file of a whole model."""
+
+    version = forms.SlugField(
+        label=_("Version"), max_length=64, help_text=_("A short unique name, e.g. 2027-hies")
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    intercept = forms.FloatField(label=_("Intercept"), required=False)
+    scale_low = forms.FloatField(label=_("Log consumption scored 0"), required=False)
+    scale_high = forms.FloatField(label=_("Log consumption scored 100"), required=False)
+    weights_file = forms.FileField(
+        label=_("Weights file"),
+        help_text=_("CSV with the columns indicator, weight and (optionally) reference_mean; or JSON"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.json,text/csv,application/json"}),
+    )
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            self.fields["weights_file"].required = False
+            self.fields["weights_file"].help_text = _("Leave empty to keep the weights as they are")
+            self.fields["version"].disabled = True
+
+    def clean_weights_file(self) -> ParsedWeights | None:
+        upload = self.cleaned_data.get("weights_file")
+        if not upload:
+            return None
+        if upload.size > MAX_WEIGHTS_FILE:
+            raise ValidationError(MSG_TOO_LARGE)
+        try:
+            return parse_weights(upload.read(), name=upload.name)
+        except WeightsRefused as error:
+            raise ValidationError(error.messages) from error
+
+    def model_arguments(self) -> dict:
+        """The service's arguments: blank numbers come from the file when it gives them."""
+        data, parsed = self.cleaned_data, self.cleaned_data.get("weights_file")
+        arguments = {
+            "name": data["name"],
+            "description": data["description"],
+            **{
+                k: data[k] if data[k] is not None else getattr(parsed, k, None)
+                for k in ("intercept", "scale_low", "scale_high")
+            },
+        }
+        if parsed is not None:
+            arguments |= {"weights": parsed.weights, "reference_means": parsed.reference_means}
+        return arguments
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class ScoringForm(forms.Form):
+    model = forms.ModelChoiceField(
+        label=_("Model"), queryset=None, required=False, empty_label=_("The active model")
+    )
+
+    def __init__(self, *args, models=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model"].queryset = models
+        self.fields["model"].to_field_name = "version"

@@ -1,0 +1,67 @@
+"""Scoring as background work: a run started from the browser (a Job the browser follows), and the
+rescoring of households whose data changed (the dynamic registry)."""
+
+import traceback
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from ehsaas.core.models import Job
+from ehsaas.core.progress import Progress
+from ehsaas.core.services import job_fail, job_succeed
+from ehsaas.targeting.choices import ModelStatus, RunReason
+from ehsaas.targeting.models import PmtModel
+from ehsaas.targeting.runs import ScoringRefused, scoring_model, scoring_run
+
+
+@task()
+def score_households_job(job_id: int) -> dict:
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    try:
+        summary = scoring_run(
+            acting_user=job.created_by,
+            reason=RunReason.BROWSER,
+            model=scoring_model(job.params.get("model")),
+            job=job,
+            progress=Progress(job=job, unit="households"),
+        )
+    except ScoringRefused as error:
+        job_fail(job=job, error=str(error))
+        return {"refused": str(error)}
+    except Exception:
+        # The job page must say the run failed; the worker records the failure too.
+        job_fail(job=job, error=traceback.format_exc())
+        raise
+    result = summary.as_dict()
+    job_succeed(
+        job=job, result=result, message=_("%(count)s households scored") % {"count": summary.households}
+    )
+    return result
+
+
+@task()
+def rescore_households(household_ids: list[int] | None = None, since: str | None = None) -> dict:
+    """Rescore with the active model; `since` is an ISO timestamp (task arguments travel as JSON)."""
+    model = PmtModel.objects.filter(status=ModelStatus.ACTIVE).first()
+    if model is None:
+        return {"households": 0}
+    summary = scoring_run(
+        acting_user=None,
+        reason=RunReason.CHANGED,
+        model=model,
+        household_ids=household_ids,
+        since=datetime.fromisoformat(since) if since else None,
+    )
+    return summary.as_dict()
+
+
+def on_households_changed(*, household_ids=None, since=None, **_payload) -> None:
+    """Subscriber of HOUSEHOLDS_CHANGED: queue the rescoring of the households named (or updated since
+    `since`). Nothing is queued while no model is active."""
+    if not PmtModel.objects.filter(status=ModelStatus.ACTIVE).exists():
+        return
+    rescore_households.enqueue(
+        household_ids=list(household_ids) if household_ids is not None else None,
+        since=since.isoformat() if since is not None else None,
+    )

@@ -1,0 +1,179 @@
+"""Targeting pages: the PMT models (list, weights, draft, edit, submit, review, activate), starting a
+scoring run, and the household page's score panel. Views parse the request, check permission, call
+one selector or service and render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ehsaas.core.selectors import jobs_for_user
+from ehsaas.targeting.choices import ModelStatus
+from ehsaas.targeting.forms import PmtModelForm, ReviewForm, ScoringForm
+from ehsaas.targeting.indicators import INDICATORS, indicator_label
+from ehsaas.targeting.models import PmtModel
+from ehsaas.targeting.selectors import (
+    active_pmt_model,
+    household_score_for_user,
+    pmt_model_get_for_user,
+    pmt_models_for_user,
+    scoring_runs_for_user,
+)
+from ehsaas.targeting.services import (
+    JOB_KIND,
+    pmt_model_activate,
+    pmt_model_draft,
+    pmt_model_edit,
+    pmt_model_review,
+    pmt_model_submit,
+    scoring_start,
+)
+
+SCORABLE = (ModelStatus.ACTIVE, ModelStatus.APPROVED, ModelStatus.SUPERSEDED)
+
+
+@login_required
+def model_list(request: HttpRequest) -> HttpResponse:
+    models = pmt_models_for_user(user=request.user)
+    return render(request, "targeting/model_list.html", {"models": models, "active": active_pmt_model()})
+
+
+@login_required
+def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    model = pmt_model_get_for_user(user=request.user, pk=pk)
+    weights = [
+        {
+            "code": w.indicator,
+            "label": indicator_label(w.indicator),
+            "group": INDICATORS[w.indicator].group if w.indicator in INDICATORS else "",
+            "weight": w.weight,
+            "mean": model.reference_means.get(w.indicator),
+            "points": w.weight * 100 / (model.scale_high - model.scale_low),
+        }
+        for w in model.weights.order_by("id")
+    ]
+    user = request.user
+    context = {
+        "model": model,
+        "weights": weights,
+        "review_form": ReviewForm(),
+        "may_edit": model.status == ModelStatus.DRAFT and user.has_perm("targeting.draft_pmtmodel"),
+        "may_review": model.status == ModelStatus.SUBMITTED
+        and user.has_perm("targeting.review_pmtmodel")
+        and model.author_id != user.pk,
+        "may_activate": model.status == ModelStatus.APPROVED
+        and user.has_perm("targeting.activate_pmtmodel")
+        and model.author_id != user.pk,
+    }
+    return render(request, "targeting/model_detail.html", context)
+
+
+@login_required
+@permission_required("targeting.draft_pmtmodel", raise_exception=True)
+def model_new(request: HttpRequest) -> HttpResponse:
+    form = PmtModelForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        parsed = form.cleaned_data["weights_file"]
+        try:
+            model = pmt_model_draft(
+                acting_user=request.user, version=form.cleaned_data["version"], fit=parsed.fit,
+                **form.model_arguments(),
+            )  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Draft %(version)s saved.") % {"version": model.version})
+            return redirect("targeting:model", pk=model.pk)
+    return render(request, "targeting/model_form.html", {"form": form, "model": None})
+
+
+@login_required
+@permission_required("targeting.draft_pmtmodel", raise_exception=True)
+def model_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    model = pmt_model_get_for_user(user=request.user, pk=pk)
+    initial = {
+        k: getattr(model, k)
+        for k in ("version", "name", "description", "intercept", "scale_low", "scale_high")
+    }
+    form = PmtModelForm(request.POST or None, request.FILES or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pmt_model_edit(acting_user=request.user, model=model, **form.model_arguments())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Draft %(version)s saved.") % {"version": model.version})
+            return redirect("targeting:model", pk=model.pk)
+    return render(request, "targeting/model_form.html", {"form": form, "model": model})
+
+
+def _step(request: HttpRequest, pk: int, step, done: str, **arguments) -> HttpResponse:
+    model = pmt_model_get_for_user(user=request.user, pk=pk)
+    try:
+        step(acting_user=request.user, model=model, **arguments)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done % {"version": model.version})
+    return redirect("targeting:model", pk=model.pk)
+
+
+@login_required
+@require_POST
+@permission_required("targeting.draft_pmtmodel", raise_exception=True)
+def model_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, pmt_model_submit, _("%(version)s submitted for review."))
+
+
+@login_required
+@require_POST
+@permission_required("targeting.review_pmtmodel", raise_exception=True)
+def model_review(request: HttpRequest, pk: int) -> HttpResponse:
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to approve or reject."))
+        return redirect("targeting:model", pk=pk)
+    approve = form.cleaned_data["decision"] == "approve"
+    done = _("%(version)s approved.") if approve else _("%(version)s rejected.")
+    return _step(request, pk, pmt_model_review, done, approve=approve, note=form.cleaned_data["note"])
+
+
+@login_required
+@require_POST
+@permission_required("targeting.activate_pmtmodel", raise_exception=True)
+def model_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        pmt_model_activate,
+        _("%(version)s is now the active model. Start a scoring run to rescore."),
+    )
+
+
+@login_required
+@permission_required("targeting.run_scoring", raise_exception=True)
+def scoring(request: HttpRequest) -> HttpResponse:
+    models = PmtModel.objects.filter(status__in=SCORABLE)
+    form = ScoringForm(request.POST or None, models=models)
+    if request.method == "POST" and form.is_valid():
+        job = scoring_start(acting_user=request.user, model=form.cleaned_data["model"])
+        return redirect("job_detail", pk=job.pk)
+    context = {
+        "form": form,
+        "active": active_pmt_model(),
+        "runs": scoring_runs_for_user(user=request.user)[:10],
+        "jobs": jobs_for_user(user=request.user).filter(kind=JOB_KIND)[:5],
+    }
+    return render(request, "targeting/scoring.html", context)
+
+
+def household_panel(*, household, user) -> dict | None:
+    """The household page's score panel (registered in apps.py)."""
+    view = household_score_for_user(user=user, household=household)
+    if view is None:
+        return None
+    return {"score": view, "may_view_models": user.has_perm("targeting.view_pmtmodel")}
