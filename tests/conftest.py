@@ -6,6 +6,7 @@ from importlib import import_module
 import pytest
 from django.apps import apps as django_apps
 from django.contrib.auth.models import Group, User
+from django.db.migrations.loader import MigrationLoader
 
 from ehsaas.core.choices import Role
 from ehsaas.core.geography import geography_load
@@ -20,7 +21,13 @@ def reload_reference_data() -> None:
     after each of them, migration data included; the tests that come after them load it again here."""
     geography_load()
     import_module("ehsaas.core.migrations.0002_role_groups").create_role_groups(django_apps, None)
-    grant_permissions(django_apps, import_module("ehsaas.registry.migrations.0002_role_permissions").GRANTS)
+    # Every app grants its roles' permissions in migrations that declare GRANTS.
+    for key in sorted(MigrationLoader(None, ignore_no_migrations=True).disk_migrations):
+        grants = getattr(
+            import_module(MigrationLoader.migrations_module(key[0])[0] + "." + key[1]), "GRANTS", None
+        )
+        if grants is not None:
+            grant_permissions(django_apps, grants)
 
 
 @pytest.fixture

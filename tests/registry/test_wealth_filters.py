@@ -4,18 +4,14 @@ read. A file with malformed CNICs is refused whole; a newer list of the same sou
 households registered or changed later are matched too."""
 
 from datetime import date
-from importlib import import_module
 
 import pytest
-from django.apps import apps as django_apps
-from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 
 from ehsaas.core.identity import format_cnic, mask_cnic
 from ehsaas.core.models import AuditEvent
-from ehsaas.core.roles import grant_permissions
 from ehsaas.registry import choices as c
 from ehsaas.registry.models import Identifier, WealthFlag, WealthList, WealthListEntry
 from ehsaas.registry.services.households import household_register
@@ -36,16 +32,6 @@ from tests.registry.test_household_register import household_data, person
 pytestmark = pytest.mark.django_db
 AGENCY = "Excise and Taxation, Punjab"
 MAY_2026 = date(2026, 5, 1)
-
-
-@pytest.fixture(autouse=True)
-def wealth_grants(reference_data):
-    """The roles' wealth filter rights (migration 0007), granted again when an earlier transactional test
-    emptied the database and only the registry's first grants were reloaded."""
-    if not Permission.objects.filter(codename="import_wealth_list", group__name="administrator").exists():
-        grants = import_module("ehsaas.registry.migrations.0007_wealth_filter_permissions").GRANTS
-        grant_permissions(django_apps, grants)
-    assert Group.objects.filter(permissions__codename="decide_wealth_override").exists()
 
 
 def write_list(folder, rows, header="cnic,name,detail", name="list.csv"):

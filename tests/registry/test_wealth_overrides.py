@@ -25,10 +25,9 @@ from ehsaas.registry.services.wealth_filters import (
 )
 from ehsaas.registry.wealth_filters import households_excluded_by_wealth, wealth_reasons_for_household
 from tests.registry.factories import head_of
-from tests.registry.test_wealth_filters import cnic_of, import_list, wealth_grants, write_list
+from tests.registry.test_wealth_filters import cnic_of, import_list, write_list
 
 pytestmark = pytest.mark.django_db
-__all__ = ["wealth_grants"]  # the autouse fixture, shared
 RETIRED = "Retired in 2019; pension letter seen"
 
 

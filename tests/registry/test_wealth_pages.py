@@ -12,10 +12,9 @@ from ehsaas.registry.models import WealthFlag, WealthList, WealthOverride
 from ehsaas.registry.services.wealth_filters import wealth_override_approve, wealth_override_request
 from ehsaas.registry.tasks.wealth_filters import import_wealth_list
 from tests.registry.factories import head_of, new_cnic
-from tests.registry.test_wealth_filters import cnic_of, import_list, wealth_grants, write_list
+from tests.registry.test_wealth_filters import cnic_of, import_list, write_list
 
 pytestmark = pytest.mark.django_db
-__all__ = ["wealth_grants"]  # the autouse fixture, shared
 
 READERS = ["administrator", "programme_officer", "registration_officer", "partner", "me_analyst", "auditor"]
 NOT_READERS = ["finance_officer", "no_role"]
