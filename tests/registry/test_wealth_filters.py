@@ -21,7 +21,7 @@ from ehsaas.registry.services.wealth_filters import (
     wealth_list_import,
 )
 from ehsaas.registry.tasks.wealth_filters import refresh_wealth_flags
-from ehsaas.registry.wealth_filters import (
+from ehsaas.registry.wealth.selectors import (
     EXCLUDED_HOUSEHOLDS_SQL,
     households_excluded_by_wealth,
     wealth_reasons_for_household,

@@ -23,7 +23,7 @@ from ehsaas.registry.services.wealth_filters import (
     wealth_override_reject,
     wealth_override_request,
 )
-from ehsaas.registry.wealth_filters import households_excluded_by_wealth, wealth_reasons_for_household
+from ehsaas.registry.wealth.selectors import households_excluded_by_wealth, wealth_reasons_for_household
 from tests.registry.factories import head_of
 from tests.registry.test_wealth_filters import cnic_of, import_list, write_list
 

@@ -2,7 +2,7 @@
 for by one user and decided by another (maker-checker).
 
 The import itself and the matching of households registered later (`wealth_list_import`,
-`wealth_flags_refresh`) are set-based work in `registry/wealth_filters.py`, which the worker's tasks call;
+`wealth_flags_refresh`) are set-based work in `registry/wealth/`, which the worker's tasks call;
 they are re-exported here so that callers find every write of wealth filters in one place.
 """
 
@@ -23,14 +23,9 @@ from ehsaas.core.services import audit_record, job_create
 from ehsaas.registry import choices as c
 from ehsaas.registry.models import WealthFlag, WealthOverride
 from ehsaas.registry.tasks.wealth_filters import import_wealth_list
-from ehsaas.registry.wealth_filters import (
-    WealthListImport,
-    WealthListRefused,
-    wealth_flags_for_user,
-    wealth_flags_refresh,
-    wealth_list_import,
-    wealth_override_get_for_user,
-)
+from ehsaas.registry.wealth.files import WealthListRefused
+from ehsaas.registry.wealth.importing import WealthListImport, wealth_flags_refresh, wealth_list_import
+from ehsaas.registry.wealth.selectors import wealth_flags_for_user, wealth_override_get_for_user
 
 __all__ = [
     "WealthListImport",

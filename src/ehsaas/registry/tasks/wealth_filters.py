@@ -12,7 +12,8 @@ from ehsaas.core.progress import Progress
 from ehsaas.core.services import job_fail, job_succeed
 from ehsaas.registry.choices import WealthListStatus
 from ehsaas.registry.models import WealthList
-from ehsaas.registry.wealth_filters import WealthListRefused, wealth_flags_refresh, wealth_list_import
+from ehsaas.registry.wealth.files import WealthListRefused
+from ehsaas.registry.wealth.importing import wealth_flags_refresh, wealth_list_import
 
 
 @task()

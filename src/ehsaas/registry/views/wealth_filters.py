@@ -28,7 +28,7 @@ from ehsaas.registry.services.wealth_filters import (
     wealth_override_reject,
     wealth_override_request,
 )
-from ehsaas.registry.wealth_filters import (
+from ehsaas.registry.wealth.selectors import (
     excluding_flags,
     wealth_flags_for_user,
     wealth_list_get_for_user,
