@@ -1,0 +1,1 @@
+"""The API: the DCI Social Registry endpoints, their clients, signatures and callbacks."""
