@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "ehsaas.core",
     "ehsaas.registry",
     "ehsaas.targeting",
+    "ehsaas.api",
 ]
 
 MIDDLEWARE = [
@@ -147,3 +148,17 @@ LOGGING = {
 REGISTRY_IMPORT_CHUNK = env_int("REGISTRY_IMPORT_CHUNK", 20_000)
 # Connections that write an import's chunks side by side on PostgreSQL (one database core each).
 REGISTRY_IMPORT_WORKERS = env_int("REGISTRY_IMPORT_WORKERS", 2)
+
+# The DCI Social Registry API (ehsaas.api).
+# This registry's id in DCI headers (sender_id of our answers, the receiver_id clients address).
+DCI_REGISTRY_ID = env_str("DCI_REGISTRY_ID", "registry.ehsaas.local")
+# Our ed25519 signing key (PEM), made by `ehsaas dci keygen`; never committed.
+DCI_SIGNING_KEY_FILE = Path(env_str("DCI_SIGNING_KEY_FILE", str(VAR_DIR / "dci" / "signing-key.pem")))
+# How old a request's message_ts may be, in seconds.
+DCI_MESSAGE_MAX_AGE = env_int("DCI_MESSAGE_MAX_AGE", 300)
+# The largest page a search may ask for.
+DCI_MAX_PAGE_SIZE = env_int("DCI_MAX_PAGE_SIZE", 100)
+# Seconds to wait for a client's callback URI to answer.
+DCI_OUTBOUND_TIMEOUT = env_int("DCI_OUTBOUND_TIMEOUT", 10)
+# The class that POSTs callbacks and notifications (tests use ehsaas.api.outbound.RecordingOutbound).
+DCI_OUTBOUND = env_str("DCI_OUTBOUND", "ehsaas.api.outbound.UrllibOutbound")

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", include("ehsaas.core.urls")),
     path("", include("ehsaas.registry.urls")),
     path("", include("ehsaas.targeting.urls")),
+    path("", include("ehsaas.api.urls")),
     path("", home, name="home"),
 ]
