@@ -6,9 +6,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import import_registry
+from bench import import_registry, score
 
-BENCHMARKS = [import_registry]
+BENCHMARKS = [import_registry, score]
 
 if __name__ == "__main__":
     results = [benchmark.main() for benchmark in BENCHMARKS]

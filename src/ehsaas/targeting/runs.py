@@ -5,10 +5,12 @@ household and run), with the run recorded beside them.
 On PostgreSQL the scores are copied (COPY) into a temporary table as they are computed, and then two
 statements write them: an INSERT … ON CONFLICT DO UPDATE into the current scores and an INSERT into
 the history. On SQLite they are written a batch at a time by the same statements with many rows each.
-Everything is one transaction: a run is written whole or not at all.
+Everything is one transaction: a run is written whole or not at all, and the history's primary key
+(household, run) refuses a second score of a household in one run.
 """
 
 import io
+import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +28,8 @@ from ehsaas.targeting.choices import ModelStatus, RunReason
 from ehsaas.targeting.models import HouseholdScore, PmtModel, ScoringRun
 from ehsaas.targeting.scoring import ScoreCard
 from ehsaas.targeting.traits import registry_household_range_count, registry_trait_batches
+
+log = logging.getLogger(__name__)
 
 MSG_NO_ACTIVE_MODEL = _("No PMT model is active: activate one before scoring.")
 MSG_UNKNOWN_MODEL = _("There is no PMT model with the version “%(version)s”.")
@@ -77,6 +81,7 @@ class _PostgresWriter:
 
     def finish(self) -> None:
         values = [self.run.model_id, self.run.pk, self.scored_at]
+        started = time.perf_counter()
         self.cursor.execute(
             """INSERT INTO targeting_householdscore (household_id, model_id, run_id, score, scored_at)
                SELECT household_id, %s, %s, score, %s FROM targeting_scores_in
@@ -84,12 +89,14 @@ class _PostgresWriter:
                    run_id = EXCLUDED.run_id, score = EXCLUDED.score, scored_at = EXCLUDED.scored_at""",
             values,
         )
+        log.info("current scores written in %.1f s", time.perf_counter() - started)
+        started = time.perf_counter()
         self.cursor.execute(
             """INSERT INTO targeting_scorehistory (household_id, run_id, model_id, score, scored_at)
-               SELECT household_id, %s, %s, score, %s FROM targeting_scores_in
-               ON CONFLICT DO NOTHING""",
+               SELECT household_id, %s, %s, score, %s FROM targeting_scores_in""",
             [self.run.pk, self.run.model_id, self.scored_at],
         )
+        log.info("score history written in %.1f s", time.perf_counter() - started)
         # Dropped now, not only at commit: a run inside a caller's transaction may be followed by another.
         self.cursor.execute("DROP TABLE targeting_scores_in")
         self.cursor.close()
@@ -115,7 +122,7 @@ class _SqliteWriter:
         )
         self.cursor.executemany(
             """INSERT INTO targeting_scorehistory (household_id, model_id, run_id, score, scored_at)
-               VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING""",
+               VALUES (%s, %s, %s, %s, %s)""",
             rows,
         )
 
@@ -159,6 +166,7 @@ def scoring_run(
         if household_ids is not None:
             scored.append(ids)
         progress.advance(len(ids))
+    log.info("%s households read, scored and staged in %.1f s", count, time.perf_counter() - started)
     writer.finish()
     if household_ids is not None:
         # A household named but no longer active (its members all moved or merged away) loses its

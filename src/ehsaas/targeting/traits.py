@@ -8,70 +8,86 @@ member (a household whose members all moved away or were merged into another has
 """
 
 import io
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
 import polars as pl
-from django.db import connection
+from django.db import connection, transaction
 
 from ehsaas.registry.models import Household
 from ehsaas.targeting.indicators import ASSET_COLUMNS, LIVESTOCK_COLUMNS, TRAIT_COLUMNS, TRAIT_SCHEMA
 
-BATCH = 200_000  # households a read covers: a few hundred MB at most, whatever the registry's size
+BATCH = 50_000  # households a read covers: some tens of MB, whatever the registry's size
+READERS = 2  # connections reading at once on PostgreSQL, one per core of a small server
+PARALLEL_FROM = 4  # ranges: below this, one connection reads them all
 IDS_PER_QUERY = 5_000  # households named in one `IN (…)` list
 
 _BOOLEANS = ("electricity", *ASSET_COLUMNS)
 
 
-def _older_than(years: int) -> str:
-    """SQL: the member was born more than `years` years before the survey date (is `years` or older)."""
+def _years_before(years: int) -> str:
+    """SQL: the date `years` years before the household's survey date (a member born after it is
+    younger than `years` on the survey date)."""
     if connection.vendor == "postgresql":
-        return f"m.date_of_birth <= (h.survey_date - interval '{years} years')::date"
-    return f"m.date_of_birth <= date(h.survey_date, '-{years} years')"
+        return f"(h.survey_date - interval '{years} years')::date"
+    return f"date(h.survey_date, '-{years} years')"
 
 
 def _as_int(column: str) -> str:
     return f"h.{column}::int" if connection.vendor == "postgresql" else f"h.{column}"
 
 
-def _traits_sql(where: str) -> str:
-    """The traits query; `where` (SQL over `h`, the household) is applied to households and members."""
-    child, elder = f"NOT ({_older_than(15)})", _older_than(65)
-    school_age = f"{_older_than(5)} AND NOT ({_older_than(17)})"
-    household_columns = ", ".join(
-        _as_int(c) if c in _BOOLEANS else f"h.{c}"
-        for c in (
-            "area",
-            "rooms",
-            "tenure",
-            "walls",
-            "toilet",
-            "water",
-            "cooking_fuel",
-            *_BOOLEANS,
-            *LIVESTOCK_COLUMNS,
-            "land_acres",
-        )
+def _count(condition: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"COUNT(*) FILTER (WHERE {condition})"  # cheaper than a CASE per member
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+_HOUSEHOLD_COLUMNS = ("area", "rooms", "tenure", "walls", "toilet", "water", "cooking_fuel", *_BOOLEANS,
+                      *LIVESTOCK_COLUMNS, "land_acres")  # fmt: skip
+
+
+def traits_sql(where: str, members_where: str = "TRUE") -> str:
+    """The traits query; `where` (SQL over `h`, the household, used twice) chooses the households, and
+    `members_where` (over `m`) says the same of their members, so that the planner reads only the
+    members of those households by their index.
+
+    Members are aggregated by household alone (a narrow GROUP BY), beside the age limits of their
+    household's survey date worked out once per household, so that each member costs only date
+    comparisons; the household's own columns are joined to the aggregates afterwards."""
+    school_age = "m.date_of_birth <= d.born_5 AND m.date_of_birth > d.born_17"
+    head = (
+        "MIN(m.education) FILTER (WHERE m.relationship = 'head')"
+        if connection.vendor == "postgresql"
+        else "MAX(CASE WHEN m.relationship = 'head' THEN m.education END)"
     )
     return f"""
-        SELECT h.id AS household_id, p.code AS province, {household_columns},
-               agg.size, agg.children, agg.elderly, agg.school_age, agg.in_school, agg.head_education
+        SELECT h.id AS household_id, p.code AS province,
+               {", ".join(_as_int(c) if c in _BOOLEANS else f"h.{c}" for c in _HOUSEHOLD_COLUMNS)},
+               a.size, a.children, a.elderly, a.school_age, a.in_school, a.head_education
         FROM registry_household h
         JOIN core_province p ON p.id = h.province_id
         JOIN (
             SELECT m.household_id,
                    COUNT(*) AS size,
-                   SUM(CASE WHEN {child} THEN 1 ELSE 0 END) AS children,
-                   SUM(CASE WHEN {elder} THEN 1 ELSE 0 END) AS elderly,
-                   SUM(CASE WHEN {school_age} THEN 1 ELSE 0 END) AS school_age,
-                   SUM(CASE WHEN {school_age} AND m.in_school THEN 1 ELSE 0 END) AS in_school,
-                   MAX(CASE WHEN m.relationship = 'head' THEN m.education END) AS head_education
+                   {_count("m.date_of_birth > d.born_15")} AS children,
+                   {_count("m.date_of_birth <= d.born_65")} AS elderly,
+                   {_count(school_age)} AS school_age,
+                   {_count(f"m.in_school AND {school_age}")} AS in_school,
+                   {head} AS head_education
             FROM registry_member m
-            JOIN registry_household h ON h.id = m.household_id
-            WHERE m.status = 'active' AND {where}
+            JOIN (
+                SELECT h.id, {_years_before(5)} AS born_5, {_years_before(15)} AS born_15,
+                       {_years_before(17)} AS born_17, {_years_before(65)} AS born_65
+                FROM registry_household h
+                WHERE {where}
+            ) d ON d.id = m.household_id
+            WHERE m.status = 'active' AND {members_where}
             GROUP BY m.household_id
-        ) agg ON agg.household_id = h.id
+        ) a ON a.household_id = h.id
         WHERE {where}
         ORDER BY h.id
     """
@@ -91,10 +107,15 @@ def _typed(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _read(where: str, params: list) -> pl.DataFrame:
-    query = _traits_sql(where)
-    with connection.cursor() as cursor:
+def _read(where: str, members_where: str, params: list) -> pl.DataFrame:
+    query = traits_sql(where, members_where)
+    with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # Compiling the query (JIT) costs more than it saves on these scans; and the readers
+            # already keep the cores busy without workers of their own.
+            cursor.execute("SET LOCAL jit = off")
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            cursor.execute("SET LOCAL work_mem = '64MB'")  # a batch's members sorted in memory
             # COPY out as CSV and parse with polars: far faster than building a Python tuple per row.
             raw = cursor.cursor
             statement = raw.mogrify(query, params) if params else query
@@ -109,6 +130,34 @@ def _read(where: str, params: list) -> pl.DataFrame:
             return _typed(pl.read_csv(buffer, schema_overrides=overrides, infer_schema_length=10_000))
         cursor.execute(query, params)
         return _frame([c[0] for c in cursor.description], cursor.fetchall())
+
+
+def _read_apart(where: str, members_where: str, params: list) -> pl.DataFrame:
+    """`_read` on a connection of this thread's own, closed afterwards."""
+    try:
+        return _read(where, members_where, params)
+    finally:
+        connection.close()
+
+
+def _read_ranges(ranges: list[tuple[str, str, list]]) -> Iterator[pl.DataFrame]:
+    """Each range's traits, in order. On PostgreSQL, when there are many, two connections read at once
+    (one per core) while the caller works on the batch before; at most two batches wait in memory.
+
+    The other connections see what is committed, not the caller's transaction: callers read households
+    they have not changed in it (scoring changes only scores)."""
+    if connection.vendor != "postgresql" or len(ranges) < PARALLEL_FROM:
+        for where, members_where, params in ranges:
+            yield _read(where, members_where, params)
+        return
+    with ThreadPoolExecutor(max_workers=READERS) as pool:
+        pending: deque[Future] = deque()
+        for where, members_where, params in ranges:
+            pending.append(pool.submit(_read_apart, where, members_where, params))
+            if len(pending) >= READERS:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _id_bounds(since: datetime | None) -> tuple[int, int] | None:
@@ -131,8 +180,8 @@ def registry_trait_batches(
         ids = sorted(set(household_ids))
         for start in range(0, len(ids), IDS_PER_QUERY):
             chunk = ids[start : start + IDS_PER_QUERY]
-            where = f"h.id IN ({', '.join([placeholder] * len(chunk))})"
-            frame = _read(where, chunk * 2)
+            listed = ", ".join([placeholder] * len(chunk))
+            frame = _read(f"h.id IN ({listed})", f"m.household_id IN ({listed})", chunk * 3)
             if frame.height:
                 yield frame
         return
@@ -140,18 +189,17 @@ def registry_trait_batches(
     if bounds is None:
         return
     first, last = bounds
+    ranges = []
     for low in range(first, last + 1, batch):
         where = f"h.id >= {low:d} AND h.id < {low + batch:d}"
+        members_where = f"m.household_id >= {low:d} AND m.household_id < {low + batch:d}"
         params: list = []
         if since is not None:
             where += f" AND h.updated_at >= {placeholder}"
-            value = (
-                since
-                if connection.vendor == "postgresql"
-                else connection.ops.adapt_datetimefield_value(since)
-            )
-            params = [value, value]
-        frame = _read(where, params)
+            pg = connection.vendor == "postgresql"
+            params = [since if pg else connection.ops.adapt_datetimefield_value(since)] * 2
+        ranges.append((where, members_where, params))
+    for frame in _read_ranges(ranges):
         if frame.height:
             yield frame
 
