@@ -155,3 +155,6 @@ def test_the_largest_contributions_come_first_with_their_labels(households):
     sizes = [abs(c.points) for c in contributions]
     assert sizes == sorted(sizes, reverse=True)
     assert all(c.label and c.label != c.code for c in contributions)
+    flags = {c.code: c.is_flag for c in contributions}
+    assert flags["toilet_flush"] and flags["asset_car"] and flags["region_sd_urban"]
+    assert not flags["household_size"] and not flags["rooms_per_person"]

@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from ehsaas.registry.forms.changes import style
 from ehsaas.targeting.weights_file import ParsedWeights, WeightsRefused, parse_weights
 
 MAX_WEIGHTS_FILE = 1 << 20  # a weights file is a few kilobytes
@@ -30,10 +31,13 @@ class PmtModelForm(forms.Form):
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("intercept", "scale_low", "scale_high", "version"):
+            self.fields[name].widget.attrs["dir"] = "ltr"
         if editing:
             self.fields["weights_file"].required = False
             self.fields["weights_file"].help_text = _("Leave empty to keep the weights as they are")
             self.fields["version"].disabled = True
+        style(self)
 
     def clean_weights_file(self) -> ParsedWeights | None:
         upload = self.cleaned_data.get("weights_file")
@@ -80,3 +84,4 @@ class ScoringForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["model"].queryset = models
         self.fields["model"].to_field_name = "version"
+        style(self)

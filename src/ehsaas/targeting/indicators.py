@@ -67,6 +67,7 @@ class Indicator:
     label: Promise
     group: Promise
     expr: pl.Expr
+    is_flag: bool = False  # 1 when the household has the trait, 0 when not
 
 
 HOUSEHOLD, HEAD, DWELLING, ASSETS, LIVESTOCK, REGION = (
@@ -116,7 +117,10 @@ _HEAD_EDUCATION = [
     ("graduate", _("Head's education: graduate")),
     ("postgraduate", _("Head's education: postgraduate")),
 ]
-_CATALOGUE += [Indicator(f"head_{v}", label, HEAD, _is("head_education", v)) for v, label in _HEAD_EDUCATION]
+_CATALOGUE += [
+    Indicator(f"head_{v}", label, HEAD, _is("head_education", v), is_flag=True)
+    for v, label in _HEAD_EDUCATION
+]
 # Each categorical trait is a set of 0/1 indicators; the poorest (or most common) value is the
 # baseline that carries no indicator of its own, so the indicators are not collinear with the intercept.
 _CATEGORIES = [
@@ -140,10 +144,12 @@ _CATEGORIES = [
     ("cooking_fuel", "other", _("Cooking fuel: other")),
 ]
 _CATALOGUE += [
-    Indicator(f"{column}_{value}", label, DWELLING, _is(column, value))
+    Indicator(f"{column}_{value}", label, DWELLING, _is(column, value), is_flag=True)
     for column, value, label in _CATEGORIES
 ]
-_CATALOGUE.append(Indicator("electricity", _("Electricity connection"), DWELLING, _flag("electricity")))
+_CATALOGUE.append(
+    Indicator("electricity", _("Electricity connection"), DWELLING, _flag("electricity"), is_flag=True)
+)
 _ASSETS = [
     ("refrigerator", _("Owns a refrigerator")),
     ("freezer", _("Owns a freezer")),
@@ -158,7 +164,9 @@ _ASSETS = [
     ("car", _("Owns a car")),
     ("tractor", _("Owns a tractor")),
 ]
-_CATALOGUE += [Indicator(f"asset_{column}", label, ASSETS, _flag(column)) for column, label in _ASSETS]
+_CATALOGUE += [
+    Indicator(f"asset_{column}", label, ASSETS, _flag(column), is_flag=True) for column, label in _ASSETS
+]
 _LIVESTOCK = [
     ("cattle", _("Cattle (head)")),
     ("buffalo", _("Buffalo (head)")),
@@ -196,6 +204,7 @@ _CATALOGUE += [
         label,
         REGION,
         ((pl.col("province") == province) & (pl.col("area") == area)).fill_null(False).cast(pl.Float64),
+        is_flag=True,
     )
     for province, area, label in _REGIONS
 ]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from ehsaas.targeting.indicators import indicator_label, indicator_matrix
+from ehsaas.targeting.indicators import INDICATORS, indicator_label, indicator_matrix
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,7 @@ class Contribution:
     value: float
     mean: float
     points: float
+    is_flag: bool = False  # the value is 1 (has the trait) or 0 (has not)
 
 
 def explain(card: ScoreCard, traits: pl.DataFrame) -> list[Contribution]:
@@ -79,7 +80,14 @@ def explain(card: ScoreCard, traits: pl.DataFrame) -> list[Contribution]:
     values = indicator_matrix(traits.head(1), card.codes)[0]
     points = card.weights * (values - card.means) * card.points_per_log
     contributions = [
-        Contribution(code, indicator_label(code), float(v), float(m), float(p))
+        Contribution(
+            code,
+            indicator_label(code),
+            float(v),
+            float(m),
+            float(p),
+            code in INDICATORS and INDICATORS[code].is_flag,
+        )
         for code, v, m, p in zip(card.codes, values, card.means, points, strict=True)
     ]
     return sorted(contributions, key=lambda c: -abs(c.points))
