@@ -26,6 +26,7 @@ from datetime import date
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
@@ -160,7 +161,7 @@ def comparison(name: str, operator: str, value, where: str) -> Comparison:
     if operator == "in" and (not isinstance(value, list | tuple) or not value):
         raise QueryError(
             _g(MSG_BAD_VALUE)
-            % {"field": canonical, "kind": _g("a list of values"), "value": value, "where": where}
+            % {"field": canonical, "kind": gettext("a list of values"), "value": value, "where": where}
         )
     checked = [_checked_value(canonical, field, v, where) for v in values]
     return Comparison(canonical, operator, tuple(checked) if operator == "in" else checked[0], where)
@@ -269,7 +270,7 @@ class _Parser:
         return self.take()
 
     def fail(self, expected: str, token: Token):
-        found = token.value if token.kind != "end" else _g("the end of the query")
+        found = token.value if token.kind != "end" else gettext("the end of the query")
         raise QueryError(
             _g(MSG_EXPECTED) % {"expected": expected, "where": _at(token.position), "found": found}
         )
@@ -277,7 +278,7 @@ class _Parser:
     def parse(self):
         node = self.or_expr()
         if self.peek().kind != "end":
-            self.fail(_g("“and”, “or” or the end of the query"), self.peek())
+            self.fail(gettext("“and”, “or” or the end of the query"), self.peek())
         return node
 
     def or_expr(self):
@@ -313,7 +314,7 @@ class _Parser:
             self.depth -= 1
 
     def comparison(self) -> Comparison:
-        name = self.expect("word", None, _g("a field name"))
+        name = self.expect("word", None, gettext("a field name"))
         where = _at(name.position)
         field_named(name.value, where)
         operator = self.peek()
@@ -326,7 +327,7 @@ class _Parser:
                 values.append(self.value())
             self.expect("punct", ")", "“)”")
             return comparison(name.value, "in", values, where)
-        self.expect("operator", None, _g("a comparison such as = < >= or in"))
+        self.expect("operator", None, gettext("a comparison such as = < >= or in"))
         return comparison(name.value, operator.value, self.value(), where)
 
     def value(self):
@@ -336,7 +337,7 @@ class _Parser:
         if token.kind == "keyword" and token.value in ("true", "false"):
             return token.value == "true"
         self.index -= 1
-        self.fail(_g("a value (a number, text in quotes, true or false)"), token)
+        self.fail(gettext("a value (a number, text in quotes, true or false)"), token)
 
 
 def parse_text(text: str):
@@ -367,20 +368,20 @@ def parse_document(document, path: str = "query", depth: int = 0):
     if depth > MAX_DEPTH:
         raise QueryError(_g(MSG_TOO_DEEP) % {"limit": MAX_DEPTH})
     if not isinstance(document, dict) or not document:
-        _not_a(path, _g("an object"))
+        _not_a(path, gettext("an object"))
     parts = []
     for key, value in document.items():
         here = f"{path}.{key}"
         if key in ("$and", "$or"):
             if not isinstance(value, list) or not value:
-                _not_a(here, _g("a list of conditions"))
+                _not_a(here, gettext("a list of conditions"))
             children = tuple(parse_document(v, f"{here}[{i}]", depth + 1) for i, v in enumerate(value))
             parts.append(And(children) if key == "$and" else Or(children))
         elif key == "$not":
             parts.append(Not(parse_document(value, here, depth + 1)))
         elif isinstance(value, dict):
             if len(value) != 1 or next(iter(value)) not in _MONGO_OPERATORS:
-                _not_a(here, _g("one of %(operators)s") % {"operators": " ".join(_MONGO_OPERATORS)})
+                _not_a(here, gettext("one of %(operators)s") % {"operators": " ".join(_MONGO_OPERATORS)})
             operator, operand = next(iter(value.items()))
             parts.append(comparison(key, _MONGO_OPERATORS[operator], operand, _path(here)))
         else:
@@ -392,10 +393,13 @@ def _predicate_expression(expression, path: str) -> Comparison:
     if not isinstance(expression, dict) or not {"attribute_name", "operator", "attribute_value"} <= set(
         expression
     ):
-        _not_a(path, _g("an object with attribute_name, operator and attribute_value"))
+        _not_a(path, gettext("an object with attribute_name, operator and attribute_value"))
     operator = expression["operator"]
     if operator not in _PREDICATE_OPERATORS:
-        _not_a(f"{path}.operator", _g("one of %(operators)s") % {"operators": " ".join(_PREDICATE_OPERATORS)})
+        _not_a(
+            f"{path}.operator",
+            gettext("one of %(operators)s") % {"operators": " ".join(_PREDICATE_OPERATORS)},
+        )
     return comparison(
         str(expression["attribute_name"]),
         _PREDICATE_OPERATORS[operator],
@@ -406,19 +410,19 @@ def _predicate_expression(expression, path: str) -> Comparison:
 
 def parse_predicates(predicates, path: str = "query"):
     if not isinstance(predicates, list) or not predicates:
-        _not_a(path, _g("a list of predicates"))
+        _not_a(path, gettext("a list of predicates"))
     items = []
     for index, item in enumerate(predicates):
         here = f"{path}[{index}]"
         if not isinstance(item, dict) or "expression1" not in item:
-            _not_a(here, _g("an object with expression1"))
+            _not_a(here, gettext("an object with expression1"))
         node = _predicate_expression(item["expression1"], f"{here}.expression1")
         condition = item.get("condition")
         if condition == "not" and "expression2" not in item:
             node = Not(node)
         elif condition is not None or "expression2" in item:
             if condition not in ("and", "or", "not") or "expression2" not in item:
-                _not_a(f"{here}.condition", _g("and, or or not, with expression2"))
+                _not_a(f"{here}.condition", gettext("and, or or not, with expression2"))
             second = _predicate_expression(item["expression2"], f"{here}.expression2")
             node = {"and": And((node, second)), "or": Or((node, second)), "not": And((node, Not(second)))}[
                 condition
@@ -443,7 +447,7 @@ def parse_query(query_type: str, query):
         return parse_document(query["query"])
     if isinstance(query, dict):
         return parse_document(query)
-    _not_a("query", _g("a text expression, an expression object or a list of predicates"))
+    _not_a("query", gettext("a text expression, an expression object or a list of predicates"))
 
 
 # --- compiling to Q -------------------------------------------------------------------------------
