@@ -1,20 +1,32 @@
-"""`ehsaas pmt fit-illustrative`: fit the illustrative default model again, on a synthetic population
+"""PMT model tools.
+
+`ehsaas pmt fit-illustrative`: fit the illustrative default model again, on a synthetic population
 drawn with a fixed seed, and write it to targeting/data/illustrative-model.json (which the migrations
-load and activate)."""
+load and activate).
+
+`ehsaas pmt calibrate --survey households.csv members.csv [--cutoff 32 | --coverage 0.25]`: fit a model
+on a training split of a survey and report on the held-out rest (R², inclusion and exclusion errors,
+coverage by consumption decile) as a table and a chart; `--out` writes the fitted model as JSON, ready
+to upload as a draft, and `--draft VERSION --author USERNAME` saves it as a draft at once."""
 
 import tempfile
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 
 from ehsaas.registry.population.writer import HOUSEHOLDS_FILE, MEMBERS_FILE, generate_population
+from ehsaas.targeting.calibration import POOR_SHARE, calibrate
 from ehsaas.targeting.fitting import (
     ILLUSTRATIVE_FILE,
     ILLUSTRATIVE_HOUSEHOLDS,
     ILLUSTRATIVE_SEED,
     ILLUSTRATIVE_VERSION,
+    SurveyUnusable,
     ols_fit,
 )
+from ehsaas.targeting.services import pmt_model_draft
 from ehsaas.targeting.traits import survey_traits
 
 ILLUSTRATIVE_NAME = "Illustrative PMT model (synthetic data)"
@@ -26,7 +38,10 @@ ILLUSTRATIVE_DESCRIPTION = (
 
 
 class Command(BaseCommand):
-    help = "PMT model tools. fit-illustrative: fit the illustrative default model on synthetic data."
+    help = (
+        "PMT model tools. fit-illustrative: fit the illustrative default model on synthetic data. "
+        "calibrate: fit a model on a survey and report how well it targets."
+    )
 
     def add_arguments(self, parser):
         commands = parser.add_subparsers(dest="action", required=True)
@@ -36,8 +51,67 @@ class Command(BaseCommand):
         fit.add_argument(
             "--out", type=Path, default=ILLUSTRATIVE_FILE, help="where to write the model (JSON)"
         )
+        report = commands.add_parser(
+            "calibrate", help="fit a model on a survey and report on held-out households"
+        )
+        report.add_argument("--survey", nargs=2, type=Path, required=True, metavar=("HOUSEHOLDS", "MEMBERS"))
+        at = report.add_mutually_exclusive_group()
+        at.add_argument("--cutoff", type=float, help="score at or below which a household is selected")
+        at.add_argument(
+            "--coverage", type=float, help="share of households to select (0-1) instead of a cutoff"
+        )
+        report.add_argument(
+            "--poor-share", type=float, default=POOR_SHARE, help="poorest share that counts as poor"
+        )
+        report.add_argument("--seed", type=int, default=1, help="seed of the training/held-out split")
+        report.add_argument("--chart", type=Path, default=Path("calibration.png"), help="chart file (PNG)")
+        report.add_argument("--out", type=Path, help="write the fitted model here (JSON)")
+        report.add_argument(
+            "--draft", metavar="VERSION", help="save the fitted model as a draft of this version"
+        )
+        report.add_argument("--author", metavar="USERNAME", help="the user the draft is saved as")
 
-    def handle(self, *args, action: str, households: int, seed: int, out: Path, **options):
+    def handle(self, *args, action: str, **options):
+        if action == "calibrate":
+            self.calibrate(**options)
+        else:
+            self.fit_illustrative(**options)
+
+    def calibrate(self, *, survey, cutoff, coverage, poor_share, seed, chart, out, draft, author, **options):
+        if draft and not author:
+            raise CommandError("--draft needs --author, the user the draft is saved as")
+        for path in survey:
+            if not path.is_file():
+                raise CommandError(f"{path}: no such file")
+        try:
+            result = calibrate(
+                survey_traits(*survey), seed=seed, cutoff=cutoff, coverage=coverage, poor_share=poor_share
+            )
+        except SurveyUnusable as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(result.table())
+        result.chart(chart)
+        self.stdout.write(f"\nChart written to {chart}.")
+        fitted = result.fitted
+        fitted.fit |= {"data": f"survey {survey[0].name} and {survey[1].name}"}
+        if out:
+            out.write_text(fitted.as_json(), encoding="utf-8")
+            self.stdout.write(f"Model written to {out}.")
+        if draft:
+            user = get_user_model().objects.filter(username=author).first()
+            if user is None:
+                raise CommandError(f"no user {author}")
+            try:
+                model = pmt_model_draft(
+                    acting_user=user, version=draft, name=f"Calibrated on {survey[0].name}",
+                    intercept=fitted.intercept, scale_low=fitted.scale_low, scale_high=fitted.scale_high,
+                    weights=fitted.weights, reference_means=fitted.reference_means, fit=fitted.fit,
+                )  # fmt: skip
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from error
+            self.stdout.write(f"Draft {model.version} saved; it is reviewed and activated in the browser.")
+
+    def fit_illustrative(self, *, households: int, seed: int, out: Path, **options):
         with tempfile.TemporaryDirectory() as folder:
             generate_population(households=households, seed=seed, out=Path(folder))
             traits = survey_traits(Path(folder) / HOUSEHOLDS_FILE, Path(folder) / MEMBERS_FILE)
