@@ -133,7 +133,7 @@ def main() -> bool:
         "p99_ms": timings[int(len(timings) * 0.99) - 1],
     }
     ok = report(
-        f"DCI sync/search: {len(timings):,} signed searches by CNIC, {HOUSEHOLDS:,} households",
+        f"DCI sync search: {len(timings):,} signed searches by CNIC, {HOUSEHOLDS:,} households",
         figures,
         details,
     )
