@@ -2,9 +2,9 @@
 written set-based into the current scores (one row per household) and the score history (one row per
 household and run), with the run recorded beside them.
 
-On PostgreSQL the scores are copied (COPY) into a temporary table as they are computed, and then two
-statements write them: an INSERT … ON CONFLICT DO UPDATE into the current scores and an INSERT into
-the history. On SQLite they are written a batch at a time by the same statements with many rows each.
+On PostgreSQL each batch's scores are copied (COPY) into a temporary table as they are computed, and
+two statements write them from there: an INSERT … ON CONFLICT DO UPDATE into the current scores and an
+INSERT into the history. On SQLite the same statements take many rows each.
 Everything is one transaction: a run is written whole or not at all, and the history's primary key
 (household, run) refuses a second score of a household in one run.
 """
@@ -66,37 +66,40 @@ def scoring_model(version: str | None) -> PmtModel:
 
 
 class _PostgresWriter:
+    """Each batch is copied into a temporary table and written from there by two statements, while
+    the traits of the next batches are being read on other connections."""
+
     def __init__(self, run: ScoringRun, scored_at: datetime):
         self.run, self.scored_at = run, scored_at
         self.cursor = connection.cursor()
         self.cursor.execute(
             "CREATE TEMP TABLE targeting_scores_in (household_id bigint, score double precision) ON COMMIT DROP"
         )
+        self.seconds = 0.0
 
     def add(self, household_ids: np.ndarray, scores: np.ndarray) -> None:
+        started = time.perf_counter()
         buffer = io.BytesIO()
         pl.DataFrame({"h": household_ids, "s": scores}).write_csv(buffer, include_header=False)
         with self.cursor.cursor.copy("COPY targeting_scores_in FROM STDIN WITH (FORMAT csv)") as copy:
             copy.write(buffer.getvalue())
-
-    def finish(self) -> None:
-        values = [self.run.model_id, self.run.pk, self.scored_at]
-        started = time.perf_counter()
         self.cursor.execute(
             """INSERT INTO targeting_householdscore (household_id, model_id, run_id, score, scored_at)
                SELECT household_id, %s, %s, score, %s FROM targeting_scores_in
                ON CONFLICT (household_id) DO UPDATE SET model_id = EXCLUDED.model_id,
                    run_id = EXCLUDED.run_id, score = EXCLUDED.score, scored_at = EXCLUDED.scored_at""",
-            values,
+            [self.run.model_id, self.run.pk, self.scored_at],
         )
-        log.info("current scores written in %.1f s", time.perf_counter() - started)
-        started = time.perf_counter()
         self.cursor.execute(
             """INSERT INTO targeting_scorehistory (household_id, run_id, model_id, score, scored_at)
                SELECT household_id, %s, %s, score, %s FROM targeting_scores_in""",
             [self.run.pk, self.run.model_id, self.scored_at],
         )
-        log.info("score history written in %.1f s", time.perf_counter() - started)
+        self.cursor.execute("TRUNCATE targeting_scores_in")
+        self.seconds += time.perf_counter() - started
+
+    def finish(self) -> None:
+        log.info("scores copied and written in %.1f s", self.seconds)
         # Dropped now, not only at commit: a run inside a caller's transaction may be followed by another.
         self.cursor.execute("DROP TABLE targeting_scores_in")
         self.cursor.close()

@@ -20,7 +20,7 @@ from django.db import connection, transaction
 from ehsaas.registry.models import Household
 from ehsaas.targeting.indicators import ASSET_COLUMNS, LIVESTOCK_COLUMNS, TRAIT_COLUMNS, TRAIT_SCHEMA
 
-BATCH = 50_000  # households a read covers: some tens of MB, whatever the registry's size
+BATCH = 100_000  # households a read covers: some tens of MB, whatever the registry's size
 READERS = 2  # connections reading at once on PostgreSQL, one per core of a small server
 PARALLEL_FROM = 4  # ranges: below this, one connection reads them all
 IDS_PER_QUERY = 5_000  # households named in one `IN (…)` list
@@ -142,7 +142,7 @@ def _read_apart(where: str, members_where: str, params: list) -> pl.DataFrame:
 
 def _read_ranges(ranges: list[tuple[str, str, list]]) -> Iterator[pl.DataFrame]:
     """Each range's traits, in order. On PostgreSQL, when there are many, two connections read at once
-    (one per core) while the caller works on the batch before; at most two batches wait in memory.
+    (one per core) while the caller works on the batch before; at most three batches are in memory.
 
     The other connections see what is committed, not the caller's transaction: callers read households
     they have not changed in it (scoring changes only scores)."""
@@ -154,7 +154,8 @@ def _read_ranges(ranges: list[tuple[str, str, list]]) -> Iterator[pl.DataFrame]:
         pending: deque[Future] = deque()
         for where, members_where, params in ranges:
             pending.append(pool.submit(_read_apart, where, members_where, params))
-            if len(pending) >= READERS:
+            # One more than the readers: both stay busy while the caller works on a batch.
+            if len(pending) > READERS:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()
