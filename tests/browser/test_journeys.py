@@ -23,7 +23,8 @@ def test_a_registration_officer_imports_a_survey_and_follows_it_to_the_report(
     )
     page = sign_in(personas["registration_officer"])
 
-    page.click("nav >> text=Import")
+    page.get_by_role("button", name="Registry").click()
+    page.get_by_role("link", name="Import a survey").click()
     page.set_input_files("#id_households", str(households))
     page.set_input_files("#id_members", str(members))
     page.click("button:has-text('Start the import')")
@@ -41,7 +42,8 @@ def test_staff_find_a_household_by_an_urdu_spelling_and_open_its_page(sign_in, p
     household = household_with_members(3, names=["Muhammad Ali", "Zainab Bibi", "Bilal"], district=district_a)
     page = sign_in(personas["programme_officer"])
 
-    page.click("nav >> text=Households")
+    page.get_by_role("button", name="Registry").click()
+    page.get_by_role("link", name="Households").click()
     page.fill("input[name=q]", "محمد علی")  # typed in Urdu, registered in Latin script
     page.click(f"text={household.household_ref}")
 
