@@ -8,6 +8,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from ehsaas.core.models import Job
+from ehsaas.registry.population.writer import HOUSEHOLDS_FILE, MEMBERS_FILE, generate_population
 from ehsaas.targeting.choices import ModelStatus, RunReason
 from ehsaas.targeting.models import PmtModel
 from ehsaas.targeting.runs import scoring_run
@@ -179,3 +180,73 @@ def test_the_explanation_is_in_urdu_on_the_urdu_page(client_as, personas, scored
     response = client.get(reverse("registry:household", args=[scored[0].pk]), HTTP_ACCEPT_LANGUAGE="ur")
     assert response.status_code == 200
     assert 'data-testid="pmt-score"' in response.text
+
+
+@pytest.fixture
+def survey_files(tmp_path):
+    generate_population(households=1500, seed=5, out=tmp_path)
+    return tmp_path / HOUSEHOLDS_FILE, tmp_path / MEMBERS_FILE
+
+
+def upload(path):
+    return SimpleUploadedFile(path.name, path.read_bytes(), content_type="text/csv")
+
+
+def test_a_calibration_from_the_page_reports_and_saves_its_model_as_a_draft(
+    client_as, author, survey_files, settings, tmp_path
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    households, members = survey_files
+    client = client_as(author)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("targeting:calibration"),
+            {
+                "households": upload(households),
+                "members": upload(members),
+                "cutoff": "32",
+                "poor_share": "25",
+            },
+        )
+    job = Job.objects.get(kind="targeting.calibrate")
+    job.refresh_from_db()
+    assert response.status_code == 302 and job.status == "succeeded"
+    assert 0.3 < job.result["r2"] < 0.7 and len(job.result["deciles"]) == 10
+    report = client.get(reverse("targeting:calibration_report", args=[job.pk]))
+    assert report.status_code == 200 and "Inclusion error" in report.text
+    chart = client.get(reverse("targeting:calibration_chart", args=[job.pk]))
+    assert b"".join(chart.streaming_content).startswith(b"\x89PNG")
+    client.post(
+        reverse("targeting:calibration_report", args=[job.pk]), {"version": "2027-page-fit", "name": "Fitted"}
+    )
+    model = PmtModel.objects.get(version="2027-page-fit")
+    assert model.status == ModelStatus.DRAFT and model.author == author and model.fit["r2_held_out"] > 0.3
+
+
+def test_a_survey_without_consumption_fails_its_calibration_with_the_reason(
+    client_as, author, survey_files, settings, tmp_path
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    households, members = survey_files
+    lines = households.read_text().splitlines()
+    drop = lines[0].split(",").index("monthly_consumption")
+    households.write_text("\n".join(",".join(line.split(",")[:drop]) for line in lines) + "\n")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_as(author).post(
+            reverse("targeting:calibration"),
+            {"households": upload(households), "members": upload(members), "poor_share": "25"},
+        )
+    job = Job.objects.get(kind="targeting.calibrate")
+    assert job.status == "failed" and "monthly_consumption" in job.error
+
+
+@pytest.mark.parametrize("role", NOT_MANAGERS)
+def test_others_cannot_calibrate(client_as, personas, role):
+    assert client_as(personas[role]).get(reverse("targeting:calibration")).status_code == 403
+
+
+def test_a_calibration_report_is_only_for_the_one_who_started_it(client_as, author, checker):
+    job = Job.objects.create(kind="targeting.calibrate", created_by=author, params={}, result={"report": "x"})
+    assert client_as(checker).get(reverse("targeting:calibration_report", args=[job.pk])).status_code == 404

@@ -28,6 +28,24 @@ class TargetingConfig(AppConfig):
                 },
             ),
         )
+        register_job_kind(
+            "targeting.calibrate",
+            JobKind(
+                label=_("Calibration of a PMT model"),
+                result_labels={
+                    "households": _("Households in the survey"),
+                    "held_out": _("Households held out"),
+                    "r2": _("R² on held-out households"),
+                    "cutoff": _("Cutoff"),
+                    "selected": _("Share selected"),
+                    "inclusion_error": _("Inclusion error"),
+                    "exclusion_error": _("Exclusion error"),
+                    "deciles": _("Coverage by consumption decile"),
+                },
+                report_url_name="targeting:calibration_report",
+                report_label=_("See the report and save the model as a draft"),
+            ),
+        )
         register_household_panel(
             HouseholdPanel("targeting.score", "targeting/_household_panel.html", household_panel, order=10)
         )

@@ -31,6 +31,19 @@ class CalibrationReport:
     def r2(self) -> float:
         return self.fitted.fit["r2_held_out"]
 
+    def as_dict(self) -> dict:
+        """The figures a job keeps (percentages as fractions)."""
+        return {
+            "households": self.fitted.fit["households"],
+            "held_out": self.held_out,
+            "r2": round(self.r2, 4),
+            "cutoff": round(self.cutoff, 2),
+            "selected": round(self.selected_share, 4),
+            "inclusion_error": round(self.inclusion_error, 4),
+            "exclusion_error": round(self.exclusion_error, 4),
+            "deciles": [round(share, 4) for share in self.decile_coverage],
+        }
+
     def table(self) -> str:
         lines = [
             f"Households in the survey          {self.fitted.fit['households']:>10,}",

@@ -85,3 +85,40 @@ class ScoringForm(forms.Form):
         self.fields["model"].queryset = models
         self.fields["model"].to_field_name = "version"
         style(self)
+
+
+class CalibrationForm(forms.Form):
+    """A survey with consumption (the data contract's two CSV files), and where to cut."""
+
+    households = forms.FileField(
+        label=_("Households file"), widget=forms.ClearableFileInput(attrs={"accept": ".csv"})
+    )
+    members = forms.FileField(
+        label=_("Members file"), widget=forms.ClearableFileInput(attrs={"accept": ".csv"})
+    )
+    cutoff = forms.FloatField(
+        label=_("Cutoff"), required=False, min_value=0, max_value=100,
+        help_text=_("Households scoring at or below it are selected; leave empty to give a coverage instead"),
+    )  # fmt: skip
+    coverage = forms.FloatField(
+        label=_("Coverage (%)"), required=False, min_value=1, max_value=99,
+        help_text=_("The share of households to select, when no cutoff is given"),
+    )  # fmt: skip
+    poor_share = forms.FloatField(
+        label=_("Poor (%)"), initial=25, min_value=1, max_value=99,
+        help_text=_("The poorest share of households by consumption per person that counts as poor"),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+    def clean(self):
+        data = super().clean()
+        for field in ("households", "members"):
+            upload = data.get(field)
+            if upload and not upload.name.lower().endswith(".csv"):
+                self.add_error(field, _("Choose a .csv file."))
+        if data.get("cutoff") is not None and data.get("coverage") is not None:
+            raise ValidationError(_("Give a cutoff or a coverage, not both."))
+        return data

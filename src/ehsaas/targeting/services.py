@@ -3,8 +3,12 @@ scoring run as a job. Each checks who may act, refuses with a message constant, 
 event in the same transaction."""
 
 import math
+import uuid
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +18,7 @@ from ehsaas.core.services import audit_record, job_create
 from ehsaas.targeting.choices import ModelStatus
 from ehsaas.targeting.indicators import INDICATORS
 from ehsaas.targeting.models import PmtModel, PmtWeight
-from ehsaas.targeting.tasks import score_households_job
+from ehsaas.targeting.tasks import calibrate_survey_job, score_households_job
 
 MSG_VERSION_TAKEN = _("A model with the version “%(version)s” exists already.")
 MSG_NOT_DRAFT = _("Only a draft can be edited or submitted; this model is %(status)s.")
@@ -244,4 +248,52 @@ def scoring_start(*, acting_user, model: PmtModel | None = None) -> Job:
     )
     audit_record(actor=acting_user, action="scoring.started", subject=job, summary="Scoring run queued")
     transaction.on_commit(lambda: score_households_job.enqueue(job.pk))
+    return job
+
+
+CALIBRATION_KIND = "targeting.calibrate"
+CALIBRATION_FOLDER = "calibration"
+
+
+def _store(upload: UploadedFile, target: Path) -> str:
+    with target.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return target.name
+
+
+@transaction.atomic
+def calibration_start(
+    *,
+    acting_user,
+    households: UploadedFile,
+    members: UploadedFile,
+    cutoff: float | None = None,
+    coverage: float | None = None,
+    poor_share: float | None = None,
+) -> Job:
+    """Keep the survey's files for the worker and queue its calibration, followed by a Job."""
+    _require(acting_user, "draft_pmtmodel")
+    folder = Path(settings.MEDIA_ROOT) / CALIBRATION_FOLDER / uuid.uuid4().hex
+    folder.mkdir(parents=True)
+    params = {
+        "folder": str(folder),
+        "households": _store(households, folder / "households.csv"),
+        "members": _store(members, folder / "members.csv"),
+        "uploaded": [households.name, members.name],
+        "cutoff": cutoff,
+        "coverage": coverage,
+        **({"poor_share": poor_share} if poor_share is not None else {}),
+    }
+    job = job_create(
+        kind=CALIBRATION_KIND,
+        acting_user=acting_user,
+        params=params,
+        message=str(_("Waiting for the worker")),
+    )
+    audit_record(
+        actor=acting_user, action="calibration.started", subject=job,
+        summary=f"Calibration on {households.name} and {members.name} queued",
+    )  # fmt: skip
+    transaction.on_commit(lambda: calibrate_survey_job.enqueue(job.pk))
     return job

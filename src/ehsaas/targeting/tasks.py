@@ -1,18 +1,24 @@
-"""Scoring as background work: a run started from the browser (a Job the browser follows), and the
-rescoring of households whose data changed (the dynamic registry)."""
+"""Targeting as background work: a scoring run started from the browser (a Job the browser follows),
+the rescoring of households whose data changed (the dynamic registry), and the calibration of a model
+on an uploaded survey."""
 
 import traceback
 from datetime import datetime
+from pathlib import Path
 
+import polars as pl
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from ehsaas.core.models import Job
 from ehsaas.core.progress import Progress
 from ehsaas.core.services import job_fail, job_succeed
+from ehsaas.targeting.calibration import POOR_SHARE, calibrate
 from ehsaas.targeting.choices import ModelStatus, RunReason
+from ehsaas.targeting.fitting import SurveyUnusable
 from ehsaas.targeting.models import PmtModel
 from ehsaas.targeting.runs import ScoringRefused, scoring_model, scoring_run
+from ehsaas.targeting.traits import survey_traits
 
 
 @task()
@@ -65,3 +71,39 @@ def on_households_changed(*, household_ids=None, since=None, **_payload) -> None
         household_ids=list(household_ids) if household_ids is not None else None,
         since=since.isoformat() if since is not None else None,
     )
+
+
+CALIBRATION_CHART = "calibration.png"
+CALIBRATION_MODEL = "model.json"
+
+
+@task()
+def calibrate_survey_job(job_id: int) -> dict:
+    """Fit and judge a model on an uploaded survey; the chart and the fitted model are kept beside the
+    files, the figures in the job's result."""
+    job = Job.objects.get(pk=job_id)
+    folder, params = Path(job.params["folder"]), job.params
+    progress = Progress(job=job, unit="steps")
+    progress.start(2, _("Fitting the model"))
+    try:
+        report = calibrate(
+            survey_traits(folder / params["households"], folder / params["members"]),
+            seed=params.get("seed", 1),
+            cutoff=params.get("cutoff"),
+            coverage=params.get("coverage"),
+            poor_share=params.get("poor_share", POOR_SHARE),
+        )
+    except (SurveyUnusable, pl.exceptions.PolarsError) as error:
+        job_fail(job=job, error=str(error))
+        return {"refused": str(error)}
+    except Exception:
+        job_fail(job=job, error=traceback.format_exc())
+        raise
+    progress.advance(1, _("Drawing the chart"))
+    report.chart(folder / CALIBRATION_CHART)
+    (folder / CALIBRATION_MODEL).write_text(report.fitted.as_json(), encoding="utf-8")
+    result = report.as_dict() | {"report": CALIBRATION_CHART}
+    job_succeed(
+        job=job, result=result, message=_("R² %(r2)s on held-out households") % {"r2": f"{report.r2:.3f}"}
+    )
+    return result

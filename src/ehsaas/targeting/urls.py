@@ -13,4 +13,7 @@ urlpatterns = [
     path("targeting/models/<int:pk>/review/", views.model_review, name="model_review"),
     path("targeting/models/<int:pk>/activate/", views.model_activate, name="model_activate"),
     path("targeting/scoring/", views.scoring, name="scoring"),
+    path("targeting/calibration/", views.calibration, name="calibration"),
+    path("targeting/calibration/<int:pk>/", views.calibration_report, name="calibration_report"),
+    path("targeting/calibration/<int:pk>/chart.png", views.calibration_chart, name="calibration_chart"),
 ]

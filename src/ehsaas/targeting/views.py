@@ -1,18 +1,21 @@
 """Targeting pages: the PMT models (list, weights, draft, edit, submit, review, activate), starting a
-scoring run, and the household page's score panel. Views parse the request, check permission, call
+scoring run, calibrating a model on a survey, and the household page's score panel. Views parse the request, check permission, call
 one selector or service and render."""
+
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ehsaas.core.selectors import jobs_for_user
+from ehsaas.core.selectors import job_get_for_user, jobs_for_user
 from ehsaas.targeting.choices import ModelStatus
-from ehsaas.targeting.forms import PmtModelForm, ReviewForm, ScoringForm
+from ehsaas.targeting.forms import CalibrationForm, PmtModelForm, ReviewForm, ScoringForm
 from ehsaas.targeting.indicators import INDICATORS, indicator_label
 from ehsaas.targeting.models import PmtModel
 from ehsaas.targeting.selectors import (
@@ -23,7 +26,9 @@ from ehsaas.targeting.selectors import (
     scoring_runs_for_user,
 )
 from ehsaas.targeting.services import (
+    CALIBRATION_KIND,
     JOB_KIND,
+    calibration_start,
     pmt_model_activate,
     pmt_model_draft,
     pmt_model_edit,
@@ -31,13 +36,15 @@ from ehsaas.targeting.services import (
     pmt_model_submit,
     scoring_start,
 )
+from ehsaas.targeting.tasks import CALIBRATION_CHART, CALIBRATION_MODEL
+from ehsaas.targeting.weights_file import parse_weights
 
 SCORABLE = (ModelStatus.ACTIVE, ModelStatus.APPROVED, ModelStatus.SUPERSEDED)
 
 
 @login_required
 def model_list(request: HttpRequest) -> HttpResponse:
-    models = pmt_models_for_user(user=request.user)
+    models = pmt_models_for_user(user=request.user).annotate(weight_count=Count("weights"))
     return render(request, "targeting/model_list.html", {"models": models, "active": active_pmt_model()})
 
 
@@ -169,6 +176,74 @@ def scoring(request: HttpRequest) -> HttpResponse:
         "jobs": jobs_for_user(user=request.user).filter(kind=JOB_KIND)[:5],
     }
     return render(request, "targeting/scoring.html", context)
+
+
+@login_required
+@permission_required("targeting.draft_pmtmodel", raise_exception=True)
+def calibration(request: HttpRequest) -> HttpResponse:
+    form = CalibrationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        job = calibration_start(
+            acting_user=request.user, households=data["households"], members=data["members"],
+            cutoff=data["cutoff"], coverage=data["coverage"] / 100 if data["coverage"] else None,
+            poor_share=data["poor_share"] / 100,
+        )  # fmt: skip
+        return redirect("job_detail", pk=job.pk)
+    recent = jobs_for_user(user=request.user).filter(kind=CALIBRATION_KIND)[:10]
+    return render(request, "targeting/calibration.html", {"form": form, "recent": recent})
+
+
+def _calibration_job(request: HttpRequest, pk: int):
+    job = job_get_for_user(user=request.user, pk=pk)
+    if job.kind != CALIBRATION_KIND or not job.result.get("report"):
+        raise Http404
+    return job
+
+
+@login_required
+@permission_required("targeting.draft_pmtmodel", raise_exception=True)
+def calibration_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report of a finished calibration, and saving its model as a draft."""
+    job = _calibration_job(request, pk)
+    form = PmtModelForm(
+        request.POST or None,
+        initial={"name": _("Calibrated on %(file)s") % {"file": job.params["uploaded"][0]}},
+    )
+    form.fields["weights_file"].required = False
+    if request.method == "POST" and form.is_valid():
+        fitted = parse_weights(
+            (Path(job.params["folder"]) / CALIBRATION_MODEL).read_bytes(), name="model.json"
+        )
+        try:
+            model = pmt_model_draft(
+                acting_user=request.user, version=form.cleaned_data["version"], name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"], intercept=fitted.intercept,
+                scale_low=fitted.scale_low, scale_high=fitted.scale_high, weights=fitted.weights,
+                reference_means=fitted.reference_means, fit=fitted.fit,
+            )  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Draft %(version)s saved.") % {"version": model.version})
+            return redirect("targeting:model", pk=model.pk)
+    result = job.result
+    deciles = [(number, share * 100) for number, share in enumerate(result["deciles"], start=1)]
+    return render(
+        request,
+        "targeting/calibration_report.html",
+        {"job": job, "result": result, "deciles": deciles, "form": form},
+    )
+
+
+@login_required
+@permission_required("targeting.draft_pmtmodel", raise_exception=True)
+def calibration_chart(request: HttpRequest, pk: int) -> FileResponse:
+    job = _calibration_job(request, pk)
+    path = Path(job.params["folder"]) / CALIBRATION_CHART
+    if not path.is_file():
+        raise Http404
+    return FileResponse(path.open("rb"), content_type="image/png")
 
 
 def household_panel(*, household, user) -> dict | None:
