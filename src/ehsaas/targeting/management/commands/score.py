@@ -13,6 +13,8 @@ class Command(BaseCommand):
         "as the household's current score and in its history."
     )
 
+    requires_system_checks = []  # a scoring run touches no model definitions; start at once
+
     def add_arguments(self, parser):
         parser.add_argument("--model", metavar="VERSION", default=None, help="the model's version")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
