@@ -250,3 +250,15 @@ def test_others_cannot_calibrate(client_as, personas, role):
 def test_a_calibration_report_is_only_for_the_one_who_started_it(client_as, author, checker):
     job = Job.objects.create(kind="targeting.calibrate", created_by=author, params={}, result={"report": "x"})
     assert client_as(checker).get(reverse("targeting:calibration_report", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("role", ["me_analyst", "auditor"])
+def test_the_menu_offers_readers_the_models_but_not_scoring_or_calibration(client_as, personas, role):
+    page = client_as(personas[role]).get(reverse("targeting:models")).text
+    assert reverse("targeting:models") in page
+    assert reverse("targeting:scoring") not in page and reverse("targeting:calibration") not in page
+
+
+def test_the_menu_offers_programme_officers_scoring_and_calibration(client_as, author):
+    page = client_as(author).get(reverse("targeting:models")).text
+    assert reverse("targeting:scoring") in page and reverse("targeting:calibration") in page
