@@ -3,9 +3,11 @@ translation, and a page asked for in Urdu comes back right-to-left in Urdu."""
 
 import ast
 import gettext
+import os
 import re
 import shutil
 import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,6 +146,22 @@ def test_the_compiled_catalogue_matches_the_po_file(tmp_path):
         str(key) for key in stale.keys() & current.keys() if stale[key] != current[key]
     )
     assert differing == [], "django.mo is older than django.po: run `make messages`"
+
+
+def test_every_string_of_the_code_and_templates_is_in_the_catalogue(tmp_path):
+    """A string added since the catalogue was last made would reach an Urdu reader in English: making
+    the catalogue again, from a copy of the package, must find nothing the committed one lacks."""
+    package = tmp_path / "ehsaas"
+    shutil.copytree(PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    subprocess.run(
+        [sys.executable, "-m", "django", "makemessages", "-l", "ur", "--no-obsolete", "-v", "0"],
+        cwd=package,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "ehsaas.settings", "DEBUG": "true"},
+        check=True,
+    )
+    made = {entry.msgid for entry in read_po(package / "locale" / "ur" / "LC_MESSAGES" / "django.po")}
+    committed = {entry.msgid for entry in read_po(PO_FILE)}
+    assert sorted(made - committed) == [], "strings missing from the Urdu catalogue: run `make messages`"
 
 
 def test_the_sign_in_page_in_urdu_is_right_to_left_and_in_urdu(client, db, messages):
