@@ -10,7 +10,7 @@ EXAMPLE = ROOT / ".env.example"
 
 # env_str("NAME" …), env_bool('NAME' …), os.environ.get("NAME" …), os.environ["NAME"], os.getenv("NAME" …)
 _READS = re.compile(
-    r"""(?:\benv_(?:str|bool|int|list)\(|\bos\.environ\.get\(|\bos\.environ\[|\bos\.getenv\()\s*["']([A-Z][A-Z0-9_]*)["']"""
+    r"""(?:\benv_(?:str|bool|int|float|list)\(|\bos\.environ\.get\(|\bos\.environ\[|\bos\.getenv\()\s*["']([A-Z][A-Z0-9_]*)["']"""
 )
 _LISTED = re.compile(r"^([A-Z][A-Z0-9_]*)=", re.MULTILINE)
 

@@ -133,7 +133,11 @@ class Job(models.Model):
     def result_items(self) -> list[tuple[str, object]]:
         """The figures of a finished job with the labels its kind gives them (unknown keys as they are)."""
         labels = JOB_KINDS[self.kind].result_labels if self.kind in JOB_KINDS else {}
-        return [(str(labels.get(key, key)), value) for key, value in self.result.items() if key != "report"]
+        return [
+            (str(labels.get(key, key)), value)
+            for key, value in self.result.items()
+            if key != "report" and not isinstance(value, dict)  # a kind's report page shows nested detail
+        ]
 
     @property
     def report_url(self) -> str | None:
