@@ -7,7 +7,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from ehsaas.env import env_bool, env_int, env_list, env_str
+from ehsaas.env import env_bool, env_float, env_int, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(env_str("EHSAAS_HOME", str(Path.cwd())))
@@ -148,6 +148,12 @@ LOGGING = {
 REGISTRY_IMPORT_CHUNK = env_int("REGISTRY_IMPORT_CHUNK", 20_000)
 # Connections that write an import's chunks side by side on PostgreSQL (one database core each).
 REGISTRY_IMPORT_WORKERS = env_int("REGISTRY_IMPORT_WORKERS", 2)
+
+# The scenario a targeting simulation starts from (each can be changed on the page or the command line):
+# Kafaalat's cutoff, its higher cutoff for households with a disabled member, and its quarterly benefit.
+SIMULATION_CUTOFF = env_float("SIMULATION_CUTOFF", 32.0)
+SIMULATION_DISABLED_CUTOFF = env_float("SIMULATION_DISABLED_CUTOFF", 37.0)
+SIMULATION_BENEFIT = env_int("SIMULATION_BENEFIT", 13_500)
 
 # The DCI Social Registry API (ehsaas.api).
 # This registry's id in DCI headers (sender_id of our answers, the receiver_id clients address).

@@ -8,7 +8,6 @@ from django.test import TestCase
 from django.urls import reverse
 
 from ehsaas.core.models import Job
-from ehsaas.registry.population.writer import HOUSEHOLDS_FILE, MEMBERS_FILE, generate_population
 from ehsaas.targeting.choices import ModelStatus, RunReason
 from ehsaas.targeting.models import PmtModel
 from ehsaas.targeting.runs import scoring_run
@@ -180,12 +179,6 @@ def test_the_explanation_is_in_urdu_on_the_urdu_page(client_as, personas, scored
     response = client.get(reverse("registry:household", args=[scored[0].pk]), HTTP_ACCEPT_LANGUAGE="ur")
     assert response.status_code == 200
     assert 'data-testid="pmt-score"' in response.text
-
-
-@pytest.fixture
-def survey_files(tmp_path):
-    generate_population(households=1500, seed=5, out=tmp_path)
-    return tmp_path / HOUSEHOLDS_FILE, tmp_path / MEMBERS_FILE
 
 
 def upload(path):

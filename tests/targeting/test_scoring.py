@@ -16,21 +16,10 @@ from ehsaas.targeting.models import HouseholdScore, PmtModel, ScoreHistory, Scor
 from ehsaas.targeting.runs import ScoringRefused, _PostgresWriter, _SqliteWriter, scoring_model, scoring_run
 from ehsaas.targeting.scoring import ScoreCard, explain
 from ehsaas.targeting.traits import registry_trait_batches
-from tests.registry.factories import household_with_members
 from tests.registry.records import make_household, make_member
 from tests.targeting.conftest import ILLUSTRATIVE, draft
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def households(district_a, district_b):
-    poor = household_with_members(8, district=district_a, rooms=1, television=False, cattle=0, goats=0)
-    better = household_with_members(
-        3, district=district_b, rooms=4, walls=c.Walls.PAKKA, toilet=c.Toilet.FLUSH, water=c.Water.PIPED,
-        cooking_fuel=c.CookingFuel.GAS, refrigerator=True, washing_machine=True, motorcycle=True,
-    )  # fmt: skip
-    return poor, better
 
 
 def test_scoring_gives_every_active_household_a_current_score_and_a_history_row(households):

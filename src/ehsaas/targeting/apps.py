@@ -46,6 +46,22 @@ class TargetingConfig(AppConfig):
                 report_label=_("See the report and save the model as a draft"),
             ),
         )
+        register_job_kind(
+            "targeting.simulate",
+            JobKind(
+                label=_("Simulation (what-if)"),
+                result_labels={
+                    "model": _("PMT model"),
+                    "qualifying": _("Households qualifying"),
+                    "qualifying_people": _("People in them"),
+                    "quarterly_cost": _("Quarterly cost (Rs)"),
+                    "inclusion_error": _("Inclusion error"),
+                    "exclusion_error": _("Exclusion error"),
+                },
+                report_url_name="targeting:simulation_report",
+                report_label=_("See the simulation by province and district"),
+            ),
+        )
         register_household_panel(
             HouseholdPanel("targeting.score", "targeting/_household_panel.html", household_panel, order=10)
         )

@@ -102,15 +102,33 @@ def calibrate(
     scores = card.scores(held)
     if cutoff is None:
         cutoff = float(np.quantile(scores, coverage if coverage is not None else poor_share))
-    consumption = log_per_capita(held)
-    selected = scores <= cutoff
-    poor = consumption <= np.quantile(consumption, poor_share)
-    decile = np.minimum((np.argsort(np.argsort(consumption)) * 10) // len(consumption), 9)
+    errors = targeting_errors(scores <= cutoff, log_per_capita(held), poor_share)
     return CalibrationReport(
         fitted=fitted,
         cutoff=cutoff,
         poor_share=poor_share,
         held_out=len(held_out),
+        selected_share=errors.selected_share,
+        inclusion_error=errors.inclusion_error,
+        exclusion_error=errors.exclusion_error,
+        decile_coverage=errors.decile_coverage,
+    )
+
+
+@dataclass(frozen=True)
+class TargetingErrors:
+    selected_share: float
+    inclusion_error: float  # of the households selected, the share that are not poor
+    exclusion_error: float  # of the poor, the share not selected
+    decile_coverage: list[float]  # share selected in each consumption decile, poorest first
+
+
+def targeting_errors(selected: np.ndarray, consumption: np.ndarray, poor_share: float) -> TargetingErrors:
+    """How well a selection of households finds the poor, the poorest `poor_share` of them by
+    `consumption` (log per person), as a survey tells."""
+    poor = consumption <= np.quantile(consumption, poor_share)
+    decile = np.minimum((np.argsort(np.argsort(consumption)) * 10) // len(consumption), 9)
+    return TargetingErrors(
         selected_share=float(selected.mean()),
         inclusion_error=float((selected & ~poor).sum() / max(selected.sum(), 1)),
         exclusion_error=float((poor & ~selected).sum() / max(poor.sum(), 1)),

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ehsaas.registry.forms.changes import style
+from ehsaas.targeting.simulation import Scenario
 from ehsaas.targeting.weights_file import ParsedWeights, WeightsRefused, parse_weights
 
 MAX_WEIGHTS_FILE = 1 << 20  # a weights file is a few kilobytes
@@ -122,3 +123,79 @@ class CalibrationForm(forms.Form):
         if data.get("cutoff") is not None and data.get("coverage") is not None:
             raise ValidationError(_("Give a cutoff or a coverage, not both."))
         return data
+
+
+class SimulationForm(forms.Form):
+    """A scenario: a model, its cutoffs, the benefit, and the data it runs on (the registry as it is, or
+    a survey with consumption, for the inclusion and exclusion errors)."""
+
+    REGISTRY, SURVEY = "registry", "survey"
+
+    model = forms.ModelChoiceField(label=_("Model"), queryset=None, empty_label=None)
+    cutoff = forms.FloatField(
+        label=_("Cutoff"), min_value=0, max_value=100,
+        help_text=_("A household qualifies when its score is at or below it"),
+    )  # fmt: skip
+    disabled_cutoff = forms.FloatField(
+        label=_("Cutoff with a disabled member"), required=False, min_value=0, max_value=100,
+        help_text=_("The higher cutoff for households with a disabled member; leave empty for none"),
+    )  # fmt: skip
+    benefit = forms.IntegerField(
+        label=_("Benefit (Rs a quarter)"), min_value=0, help_text=_("What each qualifying household receives")
+    )
+    wealth_filters = forms.BooleanField(
+        label=_("Keep out households excluded by a wealth filter"), required=False
+    )
+    source = forms.ChoiceField(
+        label=_("Run on"),
+        choices=[(REGISTRY, _("The registry, as it is now")), (SURVEY, _("A survey with consumption"))],
+        widget=forms.RadioSelect,
+    )
+    households = forms.FileField(
+        label=_("Survey households file"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv"}),
+    )  # fmt: skip
+    members = forms.FileField(
+        label=_("Survey members file"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv"}),
+    )
+    poor_share = forms.FloatField(
+        label=_("Poor (%)"), initial=25, min_value=1, max_value=99, required=False,
+        help_text=_("On a survey: the poorest share of households by consumption per person that counts as poor"),
+    )  # fmt: skip
+
+    def __init__(self, *args, models=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["model"].queryset = models
+        self.fields["model"].to_field_name = "version"
+        style(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("source") == self.SURVEY:
+            for field in ("households", "members"):
+                upload = data.get(field)
+                if not upload:
+                    self.add_error(field, _("A survey needs both files."))
+                elif not upload.name.lower().endswith(".csv"):
+                    self.add_error(field, _("Choose a .csv file."))
+        cutoff, second = data.get("cutoff"), data.get("disabled_cutoff")
+        if cutoff is not None and second is not None and second < cutoff:
+            self.add_error("disabled_cutoff", _("It must be at least the cutoff: it widens the selection."))
+        return data
+
+    def scenario(self) -> Scenario:
+        data = self.cleaned_data
+        return Scenario(
+            cutoff=data["cutoff"],
+            disabled_cutoff=data["disabled_cutoff"],
+            benefit=data["benefit"],
+            wealth_filters=data["wealth_filters"],
+            poor_share=(data["poor_share"] or 25) / 100,
+        )
+
+    def survey_files(self) -> dict:
+        if self.cleaned_data["source"] != self.SURVEY:
+            return {}
+        return {"households": self.cleaned_data["households"], "members": self.cleaned_data["members"]}

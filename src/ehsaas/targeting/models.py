@@ -83,6 +83,7 @@ class PmtModel(models.Model):
             ("review_pmtmodel", _("Can approve or reject PMT models")),
             ("activate_pmtmodel", _("Can activate PMT models")),
             ("run_scoring", _("Can start a scoring run")),
+            ("run_simulation", _("Can run targeting simulations (what-if)")),
         ]
         constraints = [
             models.UniqueConstraint(fields=["version"], name="%(app_label)s_%(class)s_version_unique"),

@@ -8,11 +8,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from ehsaas.core.models import Job
 from ehsaas.registry.models import Household
 from ehsaas.registry.selectors import households_for_user
 from ehsaas.targeting.choices import ModelStatus
 from ehsaas.targeting.models import HouseholdScore, PmtModel, ScoreHistory, ScoringRun
 from ehsaas.targeting.scoring import Contribution, ScoreCard, explain
+from ehsaas.targeting.simulation import SimulationReport
+from ehsaas.targeting.tasks import SIMULATION_KIND, SIMULATION_REPORT
 from ehsaas.targeting.traits import registry_trait_batches
 
 HISTORY_LIMIT = 50
@@ -78,3 +81,19 @@ def household_score_for_user(*, user, household: Household) -> HouseholdScoreVie
     return HouseholdScoreView(
         current=current, history=history, raised=raised, lowered=lowered, reference_score=reference
     )
+
+
+def simulations_for_user(*, user) -> QuerySet[Job]:
+    """Everyone who may run simulations sees them all: a scenario is shared work, not private."""
+    if not user.has_perm("targeting.run_simulation"):
+        raise PermissionDenied
+    return (
+        Job.objects.filter(kind=SIMULATION_KIND).select_related("created_by").order_by("-created_at", "-id")
+    )
+
+
+def simulation_report_for_user(*, user, pk: int) -> tuple[Job, SimulationReport]:
+    job = simulations_for_user(user=user).filter(pk=pk).first()
+    if job is None or SIMULATION_REPORT not in job.result:
+        raise Http404
+    return job, SimulationReport.from_dict(job.result[SIMULATION_REPORT])

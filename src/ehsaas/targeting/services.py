@@ -1,9 +1,11 @@
-"""Writes of targeting: a PMT model's life (draft, edit, submit, review, activate) and starting a
-scoring run as a job. Each checks who may act, refuses with a message constant, and records an audit
-event in the same transaction."""
+"""Writes of targeting: a PMT model's life (draft, edit, submit, review, activate), and starting a
+scoring run, a calibration or a simulation as a job. Each checks who may act, refuses with a message
+constant, and records an audit event in the same transaction (a simulation changes nothing: its Job
+says who ran it)."""
 
 import math
 import uuid
+from dataclasses import asdict
 from pathlib import Path
 
 from django.conf import settings
@@ -18,7 +20,9 @@ from ehsaas.core.services import audit_record, job_create
 from ehsaas.targeting.choices import ModelStatus
 from ehsaas.targeting.indicators import INDICATORS
 from ehsaas.targeting.models import PmtModel, PmtWeight
-from ehsaas.targeting.tasks import calibrate_survey_job, score_households_job
+from ehsaas.targeting.simulation import Scenario
+from ehsaas.targeting.simulation_runs import scenario_problems
+from ehsaas.targeting.tasks import SIMULATION_KIND, calibrate_survey_job, score_households_job, simulate_job
 
 MSG_VERSION_TAKEN = _("A model with the version “%(version)s” exists already.")
 MSG_NOT_DRAFT = _("Only a draft can be edited or submitted; this model is %(status)s.")
@@ -296,4 +300,39 @@ def calibration_start(
         summary=f"Calibration on {households.name} and {members.name} queued",
     )  # fmt: skip
     transaction.on_commit(lambda: calibrate_survey_job.enqueue(job.pk))
+    return job
+
+
+SIMULATION_FOLDER = "simulation"
+
+
+@transaction.atomic
+def simulation_start(
+    *,
+    acting_user,
+    model: PmtModel,
+    scenario: Scenario,
+    households: UploadedFile | None = None,
+    members: UploadedFile | None = None,
+) -> Job:
+    """Queue a what-if with `model` over the registry, or over a survey's two files when given, followed
+    by a Job. Nothing but the Job is written: no score, flag or household changes."""
+    _require(acting_user, "run_simulation")
+    problems = scenario_problems(scenario)
+    if problems:
+        raise ValidationError(problems)
+    params = {"model": model.version, **asdict(scenario)}
+    if households is not None and members is not None:
+        folder = Path(settings.MEDIA_ROOT) / SIMULATION_FOLDER / uuid.uuid4().hex
+        folder.mkdir(parents=True)
+        params |= {
+            "folder": str(folder),
+            "households": _store(households, folder / "households.csv"),
+            "members": _store(members, folder / "members.csv"),
+            "uploaded": [households.name, members.name],
+        }
+    job = job_create(
+        kind=SIMULATION_KIND, acting_user=acting_user, params=params, message=str(_("Waiting for the worker"))
+    )
+    transaction.on_commit(lambda: simulate_job.enqueue(job.pk))
     return job

@@ -1,6 +1,6 @@
 """Targeting as background work: a scoring run started from the browser (a Job the browser follows),
-the rescoring of households whose data changed (the dynamic registry), and the calibration of a model
-on an uploaded survey."""
+the rescoring of households whose data changed (the dynamic registry), the calibration of a model
+on an uploaded survey, and simulations (what-if)."""
 
 import traceback
 from datetime import datetime
@@ -18,6 +18,8 @@ from ehsaas.targeting.choices import ModelStatus, RunReason
 from ehsaas.targeting.fitting import SurveyUnusable
 from ehsaas.targeting.models import PmtModel
 from ehsaas.targeting.runs import ScoringRefused, scoring_model, scoring_run
+from ehsaas.targeting.simulation import Scenario
+from ehsaas.targeting.simulation_runs import simulate_registry, simulate_survey
 from ehsaas.targeting.traits import survey_traits
 
 
@@ -107,3 +109,62 @@ def calibrate_survey_job(job_id: int) -> dict:
         job=job, result=result, message=_("R² %(r2)s on held-out households") % {"r2": f"{report.r2:.3f}"}
     )
     return result
+
+
+SIMULATION_KIND = "targeting.simulate"
+SIMULATION_REPORT = "simulation"  # the key of the whole report in a simulation job's result
+
+
+def simulation_scenario(params: dict) -> Scenario:
+    return Scenario(
+        cutoff=params["cutoff"],
+        disabled_cutoff=params.get("disabled_cutoff"),
+        benefit=params["benefit"],
+        wealth_filters=params.get("wealth_filters", True),
+        poor_share=params.get("poor_share", POOR_SHARE),
+    )
+
+
+@task()
+def simulate_job(job_id: int) -> dict:
+    """Run a what-if on the registry, or on an uploaded survey; the job's result keeps the headline
+    figures (shown on the job's page) and the whole report (shown on the simulation's page)."""
+    job = Job.objects.get(pk=job_id)
+    params, scenario = job.params, simulation_scenario(job.params)
+    model = PmtModel.objects.filter(version=params["model"]).first()
+    try:
+        if model is None:
+            raise SurveyUnusable(
+                str(_("The model %(version)s no longer exists.") % {"version": params["model"]})
+            )
+        if params.get("folder"):
+            folder = Path(params["folder"])
+            report = simulate_survey(
+                model, scenario, households=folder / params["households"], members=folder / params["members"],
+                source=", ".join(params["uploaded"]),
+            )  # fmt: skip
+        else:
+            report = simulate_registry(model, scenario, progress=Progress(job=job, unit="households"))
+    except (SurveyUnusable, pl.exceptions.PolarsError) as error:
+        job_fail(job=job, error=str(error))
+        return {"refused": str(error)}
+    except Exception:
+        job_fail(job=job, error=traceback.format_exc())
+        raise
+    total = report.total
+    errors = report.errors or {}
+    result = {
+        "model": report.model,
+        "qualifying": total.qualifying,
+        "qualifying_people": total.qualifying_people,
+        "quarterly_cost": total.quarterly_cost,
+        **{key: errors[key] for key in ("inclusion_error", "exclusion_error") if key in errors},
+        "report": SIMULATION_REPORT,
+        SIMULATION_REPORT: report.as_dict(),
+    }
+    job_succeed(
+        job=job,
+        result=result,
+        message=_("%(count)s households would qualify") % {"count": f"{total.qualifying:,}"},
+    )
+    return {"qualifying": total.qualifying}

@@ -16,4 +16,9 @@ urlpatterns = [
     path("targeting/calibration/", views.calibration, name="calibration"),
     path("targeting/calibration/<int:pk>/", views.calibration_report, name="calibration_report"),
     path("targeting/calibration/<int:pk>/chart.png", views.calibration_chart, name="calibration_chart"),
+    path("targeting/simulation/", views.simulation, name="simulation"),
+    path("targeting/simulation/<int:pk>/", views.simulation_report, name="simulation_report"),
+    path(
+        "targeting/simulation/<int:pk>/districts.csv", views.simulation_districts, name="simulation_districts"
+    ),
 ]

@@ -1,9 +1,11 @@
 """Targeting pages: the PMT models (list, weights, draft, edit, submit, review, activate), starting a
-scoring run, calibrating a model on a survey, and the household page's score panel. Views parse the request, check permission, call
-one selector or service and render."""
+scoring run, calibrating a model on a survey, simulations (what-if), and the household page's score
+panel. Views parse the request, check permission, call one selector or service and render."""
 
+import csv
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -15,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from ehsaas.core.selectors import job_get_for_user, jobs_for_user
 from ehsaas.targeting.choices import ModelStatus
-from ehsaas.targeting.forms import CalibrationForm, PmtModelForm, ReviewForm, ScoringForm
+from ehsaas.targeting.forms import CalibrationForm, PmtModelForm, ReviewForm, ScoringForm, SimulationForm
 from ehsaas.targeting.indicators import INDICATORS, indicator_label
 from ehsaas.targeting.models import PmtModel
 from ehsaas.targeting.selectors import (
@@ -24,6 +26,8 @@ from ehsaas.targeting.selectors import (
     pmt_model_get_for_user,
     pmt_models_for_user,
     scoring_runs_for_user,
+    simulation_report_for_user,
+    simulations_for_user,
 )
 from ehsaas.targeting.services import (
     CALIBRATION_KIND,
@@ -35,6 +39,7 @@ from ehsaas.targeting.services import (
     pmt_model_review,
     pmt_model_submit,
     scoring_start,
+    simulation_start,
 )
 from ehsaas.targeting.tasks import CALIBRATION_CHART, CALIBRATION_MODEL
 from ehsaas.targeting.weights_file import parse_weights
@@ -244,6 +249,87 @@ def calibration_chart(request: HttpRequest, pk: int) -> FileResponse:
     if not path.is_file():
         raise Http404
     return FileResponse(path.open("rb"), content_type="image/png")
+
+
+def _scenario_initial(request: HttpRequest) -> dict:
+    """The configured default scenario with the active model; or, with ?from=<simulation>, that
+    simulation's scenario, to change one figure and run it again."""
+    active = active_pmt_model()
+    initial = {
+        "model": active.version if active else None,
+        "cutoff": settings.SIMULATION_CUTOFF,
+        "disabled_cutoff": settings.SIMULATION_DISABLED_CUTOFF,
+        "benefit": settings.SIMULATION_BENEFIT,
+        "wealth_filters": True,
+        "source": SimulationForm.REGISTRY,
+        "poor_share": 25,
+    }
+    earlier = request.GET.get("from", "")
+    if earlier.isdigit():
+        params = (
+            simulations_for_user(user=request.user)
+            .filter(pk=int(earlier))
+            .values_list("params", flat=True)
+            .first()
+        )
+        if params:
+            initial |= {
+                key: params[key]
+                for key in ("model", "cutoff", "disabled_cutoff", "benefit", "wealth_filters")
+            }
+            initial["poor_share"] = round(100 * params.get("poor_share", 0.25))
+    return initial
+
+
+@login_required
+@permission_required("targeting.run_simulation", raise_exception=True)
+def simulation(request: HttpRequest) -> HttpResponse:
+    """Choose a scenario and start it; the simulations run so far, by anyone, to compare."""
+    form = SimulationForm(
+        request.POST or None, request.FILES or None, initial=_scenario_initial(request),
+        models=pmt_models_for_user(user=request.user),
+    )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = simulation_start(
+                acting_user=request.user, model=form.cleaned_data["model"], scenario=form.scenario(),
+                **form.survey_files(),
+            )  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("job_detail", pk=job.pk)
+    recent = simulations_for_user(user=request.user)[:20]
+    return render(request, "targeting/simulation.html", {"form": form, "recent": recent})
+
+
+@login_required
+@permission_required("targeting.run_simulation", raise_exception=True)
+def simulation_report(request: HttpRequest, pk: int) -> HttpResponse:
+    job, report = simulation_report_for_user(user=request.user, pk=pk)
+    deciles = []
+    if report.errors:
+        deciles = [(number, share * 100) for number, share in enumerate(report.errors["deciles"], start=1)]
+    district_groups = [
+        (province, [d for d in report.districts if d.province == province.code])
+        for province in report.provinces
+    ]
+    return render(
+        request,
+        "targeting/simulation_report.html",
+        {"job": job, "report": report, "deciles": deciles, "district_groups": district_groups},
+    )
+
+
+@login_required
+@permission_required("targeting.run_simulation", raise_exception=True)
+def simulation_districts(request: HttpRequest, pk: int) -> HttpResponse:
+    """The district table of a simulation as CSV, for a spreadsheet."""
+    job, report = simulation_report_for_user(user=request.user, pk=pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="simulation-{job.pk}-districts.csv"'
+    csv.writer(response).writerows(report.district_rows())
+    return response
 
 
 def household_panel(*, household, user) -> dict | None:

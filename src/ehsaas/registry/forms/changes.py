@@ -29,7 +29,7 @@ def style(form: forms.Form) -> None:
     """Bootstrap classes on every widget, so templates can render fields one by one."""
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple):
+        if isinstance(widget, forms.RadioSelect):  # radios and multiple checks: _field.html draws them
             continue
         if isinstance(widget, forms.CheckboxInput):
             widget.attrs.setdefault("class", "form-check-input")
