@@ -27,6 +27,44 @@ class BilingualName(models.Model):
         return self.name_ur if (get_language() or "en").startswith("ur") and self.name_ur else self.name_en
 
 
+# The status a maker-checker record has while it waits for a decision.
+AWAITING_DECISION = "submitted"
+
+
+class MakerChecker(models.Model):
+    """A record one user asks for, with a reason, and a second user decides (maker-checker): approves or
+    rejects it, with a note. The concrete model declares `status`, whose choices include
+    AWAITING_DECISION; the constraints hold in the database that nobody decides their own request and
+    that a decision always has its decider and time."""
+
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(decided_by__isnull=True) | ~models.Q(decided_by=models.F("requested_by")),
+                name="%(app_label)s_%(class)s_checker_is_not_maker",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status=AWAITING_DECISION, decided_by__isnull=True)
+                | (
+                    ~models.Q(status=AWAITING_DECISION)
+                    & models.Q(decided_by__isnull=False, decided_at__isnull=False)
+                ),
+                name="%(app_label)s_%(class)s_decision_recorded",
+            ),
+        ]
+
+
 class Province(BilingualName):
     """A province or territory, coded by ISO 3166-2:PK (PK-PB, PK-SD, …)."""
 

@@ -4,7 +4,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from ehsaas.core.choices import AreaType
-from ehsaas.core.models import District, Province, Tehsil
+from ehsaas.core.models import District, MakerChecker, Province, Tehsil
 from ehsaas.registry import choices as c
 
 
@@ -190,7 +190,7 @@ class Identifier(models.Model):
         return f"{self.get_id_type_display()} {self.number}"
 
 
-class ChangeRequest(models.Model):
+class ChangeRequest(MakerChecker):
     """A change to a household that one user asks for and another approves (maker-checker).
     Once submitted its content is frozen; only the decision is written afterwards."""
 
@@ -203,31 +203,9 @@ class ChangeRequest(models.Model):
         Household, on_delete=models.PROTECT, related_name="incoming_change_requests", null=True, blank=True
     )
     payload = models.JSONField(_("details"), default=dict, blank=True)
-    reason = models.TextField(_("reason"))
     status = models.CharField(
         _("status"), max_length=10, choices=c.ChangeStatus.choices, default=c.ChangeStatus.SUBMITTED
     )
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(_("decision note"), blank=True)
-
-    class Meta:
-        ordering = ["-requested_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
-                name="%(app_label)s_%(class)s_checker_is_not_maker",
-            ),
-            models.CheckConstraint(
-                condition=Q(status="submitted", decided_by__isnull=True)
-                | (~Q(status="submitted") & Q(decided_by__isnull=False, decided_at__isnull=False)),
-                name="%(app_label)s_%(class)s_decision_recorded",
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.household}"
@@ -395,7 +373,7 @@ class WealthFlag(models.Model):
         return f"{self.source}: {self.member_id} ({self.status})"
 
 
-class WealthOverride(models.Model):
+class WealthOverride(MakerChecker):
     """A member disputes being on a wealth list: one staff user records why the exclusion is wrong, a
     second user approves or rejects it (maker-checker). An approved override lifts the exclusion for that
     member and source, for this list and the lists of that source that come after it."""
@@ -407,33 +385,16 @@ class WealthOverride(models.Model):
         Member, on_delete=models.PROTECT, related_name="wealth_overrides", db_index=False
     )
     source = models.CharField(_("source"), max_length=32, choices=c.WealthSource.choices)
-    reason = models.TextField(_("reason"))
     status = models.CharField(
         _("status"),
         max_length=10,
         choices=c.WealthOverrideStatus.choices,
         default=c.WealthOverrideStatus.SUBMITTED,
     )
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(_("decision note"), blank=True)
 
-    class Meta:
-        ordering = ["-requested_at", "-id"]
+    class Meta(MakerChecker.Meta):
         constraints = [
-            models.CheckConstraint(
-                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("requested_by")),
-                name="%(app_label)s_%(class)s_checker_is_not_maker",
-            ),
-            models.CheckConstraint(
-                condition=Q(status="submitted", decided_by__isnull=True)
-                | (~Q(status="submitted") & Q(decided_by__isnull=False, decided_at__isnull=False)),
-                name="%(app_label)s_%(class)s_decision_recorded",
-            ),
+            *MakerChecker.Meta.constraints,
             models.UniqueConstraint(
                 fields=["member", "source"],
                 condition=Q(status__in=["submitted", "approved"]),

@@ -9,12 +9,12 @@ subject is the household (both households for a move), so each household's histo
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ehsaas.core.events import HOUSEHOLDS_CHANGED, publish
 from ehsaas.core.identity import mask_cnic
+from ehsaas.core.maker_checker import maker_checker_decide, maker_checker_ensure_open
 from ehsaas.core.services import audit_record
 from ehsaas.registry import choices as c
 from ehsaas.registry.models import ChangeRequest, Household, Member
@@ -113,7 +113,7 @@ def change_request_approve(*, acting_user, change_request: ChangeRequest, note: 
         raise PermissionDenied
     request = _open_for_decision(acting_user, change_request)
     effects = _apply(acting_user, request)
-    _decide(acting_user, request, c.ChangeStatus.APPROVED, note)
+    maker_checker_decide(request, acting_user=acting_user, status=c.ChangeStatus.APPROVED, note=note)
     summary = _("Change request #%(number)s approved: %(kind)s")
     _audit_decision(acting_user, request, "change.approved", summary, reason=request.decision_note)
     for subject, action, effect_summary, changes in effects:
@@ -139,7 +139,7 @@ def change_request_reject(*, acting_user, change_request: ChangeRequest, note: s
     if not note:
         raise error(MSG_NOTE_REQUIRED)
     request = _open_for_decision(acting_user, change_request)
-    _decide(acting_user, request, c.ChangeStatus.REJECTED, note)
+    maker_checker_decide(request, acting_user=acting_user, status=c.ChangeStatus.REJECTED, note=note)
     _audit_decision(
         acting_user, request, "change.rejected", _("Change request #%(number)s rejected: %(kind)s"), note
     )
@@ -238,19 +238,14 @@ def _open_for_decision(user, change_request: ChangeRequest) -> ChangeRequest:
     household_get_for_user(user=user, pk=change_request.household_id)
     locked = ChangeRequest.objects.select_for_update(of=("self",)).filter(pk=change_request.pk)
     request = locked.select_related("household", "target_household", "requested_by").get()
-    if request.requested_by_id == user.pk:
-        raise error(MSG_OWN_REQUEST)
-    if request.status != c.ChangeStatus.SUBMITTED:
-        raise error(MSG_ALREADY_DECIDED, status=request.get_status_display())
+    maker_checker_ensure_open(
+        request,
+        acting_user=user,
+        refused=ChangeRequestError,
+        own_message=MSG_OWN_REQUEST,
+        decided_message=MSG_ALREADY_DECIDED,
+    )
     return request
-
-
-def _decide(user, request: ChangeRequest, status: str, note: str) -> None:
-    request.status = status
-    request.decided_by = user
-    request.decided_at = timezone.now()
-    request.decision_note = (note or "").strip()
-    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
 
 
 def _households_of(request: ChangeRequest) -> list[Household]:

@@ -14,10 +14,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ehsaas.core.maker_checker import maker_checker_decide, maker_checker_ensure_open
 from ehsaas.core.models import Job
 from ehsaas.core.services import audit_record, job_create
 from ehsaas.registry import choices as c
@@ -155,17 +155,18 @@ def _open_for_decision(acting_user, override: WealthOverride) -> WealthOverride:
     override = (
         WealthOverride.objects.select_for_update().select_related("member", "household").get(pk=override.pk)
     )
-    if override.status != c.WealthOverrideStatus.SUBMITTED:
-        raise WealthOverrideError(MSG_ALREADY_DECIDED, params={"status": override.get_status_display()})
-    if override.requested_by_id == acting_user.pk:
-        raise WealthOverrideError(MSG_OWN_OVERRIDE)
+    maker_checker_ensure_open(
+        override,
+        acting_user=acting_user,
+        refused=WealthOverrideError,
+        own_message=MSG_OWN_OVERRIDE,
+        decided_message=MSG_ALREADY_DECIDED,
+    )
     return override
 
 
 def _decide(acting_user, override: WealthOverride, status: str, note: str, action: str, summary: str) -> None:
-    override.status, override.decided_by, override.decided_at = status, acting_user, timezone.now()
-    override.decision_note = note
-    override.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    maker_checker_decide(override, acting_user=acting_user, status=status, note=note)
     audit_record(
         actor=acting_user,
         action=action,
