@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -169,10 +170,14 @@ class Job(models.Model):
 
     @property
     def result_items(self) -> list[tuple[str, object]]:
-        """The figures of a finished job with the labels its kind gives them (unknown keys as they are)."""
+        """The figures of a finished job with the labels its kind gives them (unknown keys as they are),
+        numbers grouped in thousands; a model's version such as "2026-illustrative" stays as written."""
         labels = JOB_KINDS[self.kind].result_labels if self.kind in JOB_KINDS else {}
         return [
-            (str(labels.get(key, key)), value)
+            (
+                str(labels.get(key, key)),
+                intcomma(value) if isinstance(value, int | float) and not isinstance(value, bool) else value,
+            )
             for key, value in self.result.items()
             if key != "report" and not isinstance(value, dict)  # a kind's report page shows nested detail
         ]
