@@ -1,48 +1,22 @@
-"""The query language of DCI searches and subscription filters, compiled into Django Q objects.
-
-Three forms reach the same small tree of comparisons joined by and / or / not:
-
-* a text expression (query_type `expression` or `predicate` given as a string), parsed here by a
-  recursive-descent parser, never evaluated:
-
-      poverty_score < 20 and district = "Attock"
-      (area = "rural" or household_size >= 8) and not has_disabled_member = false
-      province in ("PK-PB", "Sindh")
-
-* the standard's `expression` object, a MongoDB-like document:
-  `{"collection": "Group", "query": {"$and": [{"poverty_score": {"$lt": 20}}, {"district": {"$eq": "Attock"}}]}}`;
-* the standard's `predicate` list: `[{"seq_num": 1, "expression1": {"attribute_name": "poverty_score",
-  "operator": "lt", "attribute_value": 20}, "condition": "and", "expression2": {…}}]`, the items joined
-  by `and` in `seq_num` order.
-
-Every refusal is a QueryError whose message says what is wrong and where (a character position in a
-text expression, a path such as `query.$and[1]` in a JSON one).
-"""
+"""The parsers of the three forms of a query (see the package's docstring), each giving the tree of
+`tree`: a recursive-descent parser for the text language, never evaluated, and readers of the
+standard's two JSON forms."""
 
 import re
 from dataclasses import dataclass
-from datetime import date
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
-from ehsaas.core.choices import AreaType
-from ehsaas.registry.choices import MemberStatus
-from ehsaas.registry.models import Member
+from ehsaas.api.query.tree import And, Comparison, Not, Or, QueryError, comparison, field_named
 
 MAX_LENGTH = 2000
 MAX_DEPTH = 20
 
-MSG_UNKNOWN_FIELD = _("unknown field “%(field)s” %(where)s; the fields are: %(fields)s")
 MSG_EXPECTED = _("expected %(expected)s %(where)s, found “%(found)s”")
 MSG_UNEXPECTED = _("unexpected “%(found)s” %(where)s")
 MSG_UNCLOSED_TEXT = _("the text value opened %(where)s is never closed")
-MSG_BAD_VALUE = _("%(field)s needs %(kind)s, not “%(value)s” (%(where)s)")
-MSG_BAD_OPERATOR = _("%(field)s cannot be compared with “%(operator)s” (%(where)s); use one of: %(allowed)s")
 MSG_TOO_LONG = _("the query is longer than %(limit)d characters")
 MSG_TOO_DEEP = _("the query nests more than %(limit)d levels deep")
 MSG_NOT_A_QUERY = _("%(where)s: expected %(expected)s")
@@ -51,149 +25,6 @@ MSG_EMPTY = _("the query is empty")
 # The words a reader can look for in messages; translated where they are used.
 AT_CHARACTER = _("at character %(position)d")
 AT_PATH = _("at %(path)s")
-
-
-class QueryError(ValueError):
-    """A query that cannot be run; the message says what and where."""
-
-
-@dataclass(frozen=True)
-class Comparison:
-    field: str
-    operator: str  # one of =, !=, <, <=, >, >=, in
-    value: object
-    where: str
-
-
-@dataclass(frozen=True)
-class And:
-    parts: tuple
-
-
-@dataclass(frozen=True)
-class Or:
-    parts: tuple
-
-
-@dataclass(frozen=True)
-class Not:
-    part: object
-
-
-# --- fields ----------------------------------------------------------------------------------------
-
-ORDERING = ("=", "!=", "<", "<=", ">", ">=", "in")
-EQUALITY = ("=", "!=", "in")
-
-
-def _active_member_count():
-    return Coalesce(
-        Subquery(
-            Member.objects.filter(household=OuterRef("pk"), status=MemberStatus.ACTIVE)
-            .order_by()
-            .values("household")
-            .annotate(n=Count("pk"))
-            .values("n"),
-            output_field=IntegerField(),
-        ),
-        0,
-    )
-
-
-def _disabled_member():
-    return Exists(
-        Member.objects.filter(household=OuterRef("pk"), status=MemberStatus.ACTIVE).exclude(disability="")
-    )
-
-
-@dataclass(frozen=True)
-class Field:
-    kind: str  # number, text, place, bool, date, area
-    path: str = ""  # the ORM path compared, for plain columns
-    operators: tuple = ORDERING
-
-
-FIELDS: dict[str, Field] = {
-    "poverty_score": Field("number", "pmt_score__score"),
-    "district": Field("place", "district", EQUALITY),
-    "province": Field("place", "province", EQUALITY),
-    "tehsil": Field("place", "tehsil", EQUALITY),
-    "area": Field("area", "area", EQUALITY),
-    "household_size": Field("number", "household_size"),
-    "has_disabled_member": Field("bool", "has_disabled_member", ("=", "!=")),
-    "household_id": Field("text", "household_ref", EQUALITY),
-    "registration_date": Field("date", "survey_date"),
-    "rooms": Field("number", "rooms"),
-    "electricity": Field("bool", "electricity", ("=", "!=")),
-    "land_acres": Field("number", "land_acres"),
-}
-# The standard's own names for some of the same things.
-ALIASES = {"group_size": "household_size", "location": "district", "is_disabled": "has_disabled_member"}
-
-_KIND_LABELS = {
-    "number": _("a number"),
-    "text": _("a text value in quotes"),
-    "place": _("a code or name in quotes"),
-    "bool": _("true or false"),
-    "date": _("a date written YYYY-MM-DD"),
-    "area": _("“urban” or “rural”"),
-}
-
-
-def field_named(name: str, where: str) -> tuple[str, Field]:
-    canonical = ALIASES.get(name, name)
-    if canonical not in FIELDS:
-        raise QueryError(
-            _g(MSG_UNKNOWN_FIELD) % {"field": name, "where": where, "fields": ", ".join(sorted(FIELDS))}
-        )
-    return canonical, FIELDS[canonical]
-
-
-def comparison(name: str, operator: str, value, where: str) -> Comparison:
-    """A checked comparison: the field exists, takes this operator, and the value has its kind."""
-    canonical, field = field_named(name, where)
-    if operator not in field.operators:
-        raise QueryError(
-            _g(MSG_BAD_OPERATOR)
-            % {"field": canonical, "operator": operator, "where": where, "allowed": " ".join(field.operators)}
-        )
-    values = value if operator == "in" else [value]
-    if operator == "in" and (not isinstance(value, list | tuple) or not value):
-        raise QueryError(
-            _g(MSG_BAD_VALUE)
-            % {"field": canonical, "kind": gettext("a list of values"), "value": value, "where": where}
-        )
-    checked = [_checked_value(canonical, field, v, where) for v in values]
-    return Comparison(canonical, operator, tuple(checked) if operator == "in" else checked[0], where)
-
-
-def _checked_value(name: str, field: Field, value, where: str):
-    def refuse():
-        raise QueryError(
-            _g(MSG_BAD_VALUE)
-            % {"field": name, "kind": _g(_KIND_LABELS[field.kind]), "value": value, "where": where}
-        )
-
-    if field.kind == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            refuse()
-        return value
-    if field.kind == "bool":
-        if not isinstance(value, bool):
-            refuse()
-        return value
-    if not isinstance(value, str) or not value.strip():
-        refuse()
-    if field.kind == "area":
-        if value.lower() not in AreaType.values:
-            refuse()
-        return value.lower()
-    if field.kind == "date":
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            refuse()
-    return value.strip()
 
 
 # --- the text language ------------------------------------------------------------------------------
@@ -348,8 +179,6 @@ def parse_text(text: str):
     return _Parser(text).parse()
 
 
-# --- the standard's JSON forms ----------------------------------------------------------------------
-
 _MONGO_OPERATORS = {"$eq": "=", "$ne": "!=", "$lt": "<", "$lte": "<=", "$gt": ">", "$gte": ">=", "$in": "in"}
 _PREDICATE_OPERATORS = {"eq": "=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=", "in": "in", "ne": "!="}
 
@@ -448,54 +277,3 @@ def parse_query(query_type: str, query):
     if isinstance(query, dict):
         return parse_document(query)
     _not_a("query", gettext("a text expression, an expression object or a list of predicates"))
-
-
-# --- compiling to Q -------------------------------------------------------------------------------
-
-_LOOKUPS = {"<": LessThan, "<=": LessThanOrEqual, ">": GreaterThan, ">=": GreaterThanOrEqual, "=": Exact}
-_SUFFIX = {"<": "lt", "<=": "lte", ">": "gt", ">=": "gte", "=": "exact", "in": "in"}
-
-
-def _place_q(path: str, value: str) -> Q:
-    return (
-        Q(**{f"{path}__code__iexact": value})
-        | Q(**{f"{path}__name_en__iexact": value})
-        | Q(**{f"{path}__name_ur": value})
-    )
-
-
-def _comparison_q(node: Comparison) -> Q:
-    field = FIELDS[node.field]
-    negate = node.operator == "!="
-    operator = "=" if negate else node.operator
-    if field.kind == "place":
-        values = node.value if operator == "in" else (node.value,)
-        q = Q()
-        for value in values:
-            q |= _place_q(field.path, value)
-    elif node.field == "household_size":
-        if operator == "in":
-            q = Q(*[Exact(_active_member_count(), v) for v in node.value], _connector=Q.OR)
-        else:
-            q = Q(_LOOKUPS[operator](_active_member_count(), node.value))
-    elif node.field == "has_disabled_member":
-        q = Q(_disabled_member()) if node.value else ~Q(_disabled_member())
-    else:
-        q = Q(**{f"{field.path}__{_SUFFIX[operator]}": node.value})
-    return ~q if negate else q
-
-
-def to_q(node) -> Q:
-    if isinstance(node, Comparison):
-        return _comparison_q(node)
-    if isinstance(node, Not):
-        return ~to_q(node.part)
-    combined = Q()
-    for part in node.parts:
-        combined = combined & to_q(part) if isinstance(node, And) else combined | to_q(part)
-    return combined
-
-
-def query_q(query_type: str, query) -> Q:
-    """The Q of a search's `expression` or `predicate` query; raises QueryError."""
-    return to_q(parse_query(query_type, query))
