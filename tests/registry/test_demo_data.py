@@ -18,7 +18,8 @@ from ehsaas.registry.demo import (
     respell,
 )
 from ehsaas.registry.duplicates import duplicates_find
-from ehsaas.registry.models import Household, Member
+from ehsaas.registry.models import Household, Member, WealthList
+from ehsaas.registry.wealth.selectors import households_excluded_by_wealth
 from tests.registry.factories import HouseholdFactory, household_with_members
 
 ROLES = {
@@ -123,6 +124,20 @@ def test_it_generates_and_imports_a_population_into_an_empty_registry(db, settin
     # A few heads of the partner's districts are registered again by hand, for the duplicates page.
     planted = Household.objects.filter(household_ref__startswith="REG-").count()
     assert f"Registered {planted} people a second time by hand" in output
+
+
+def test_the_demo_has_a_government_payroll_list_that_excludes_the_households_of_its_employees(
+    db, settings, tmp_path
+):
+    settings.VAR_DIR = tmp_path
+    demo_data("--households", "60", "--seed", "4")
+    employees = Member.objects.filter(
+        occupation="government", identifiers__id_type="cnic", identifiers__active=True
+    )
+    wealth_list = WealthList.objects.get()
+    assert (wealth_list.source, wealth_list.entries.count()) == ("government_employees", employees.count())
+    assert employees.exists()
+    assert set(households_excluded_by_wealth()) == {member.household for member in employees}
 
 
 def test_it_does_not_import_again_when_the_registry_has_households(db, settings, tmp_path, district_a):

@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -76,6 +77,20 @@ def demo_population_files(
     generate_population(households=households, seed=seed, out=directory, progress=progress)
     manifest_path.write_text(json.dumps(wanted), encoding="utf-8")
     return *paths, False
+
+
+DEMO_WEALTH_LIST = "government-employees.csv"
+
+
+def demo_wealth_list_write(*, members: Path, out: Path) -> int:
+    """A government payroll list for the demo: the CNICs of the population's members who work for the
+    government, as an Accountant General's office would send them. Returns how many people it names."""
+    working = pl.read_csv(
+        members, columns=["id_type", "id_number", "full_name", "occupation"], infer_schema=False
+    )
+    listed = working.filter((pl.col("occupation") == "government") & (pl.col("id_type") == "cnic"))
+    listed.select(pl.col("id_number").alias("cnic"), pl.col("full_name").alias("name")).write_csv(out)
+    return listed.height
 
 
 def _partner_districts() -> list[District]:

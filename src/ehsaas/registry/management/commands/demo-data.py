@@ -4,6 +4,8 @@ Generates a synthetic population into var/demo/ (reused when it was made with th
 and imports it, unless the registry already holds households; then creates or resets one account per
 role and prints their usernames and passwords. DEMO_PASSWORD, when set, is every account's password."""
 
+from datetime import date
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -12,14 +14,18 @@ from django.utils.translation import gettext as _
 
 from ehsaas.core.progress import Progress
 from ehsaas.env import env_int, env_str
+from ehsaas.registry.choices import WealthSource
 from ehsaas.registry.demo import (
+    DEMO_WEALTH_LIST,
     SUPERUSER,
     demo_duplicates_plant,
     demo_population_files,
     demo_users_ensure,
+    demo_wealth_list_write,
     registry_household_count,
 )
 from ehsaas.registry.duplicates import duplicates_find
+from ehsaas.registry.population.writer import MEMBERS_FILE
 
 EXIT_SOME_REJECTED = 3  # import-registry's status when it rejected households
 
@@ -49,6 +55,7 @@ class Command(BaseCommand):
         accounts = demo_users_ensure(password=env_str("DEMO_PASSWORD") or None)
         if households > 0 and not existing:
             self._plant_duplicates()
+            self._import_wealth_list()
         self._print_accounts(accounts)
 
     def _plant_duplicates(self) -> None:
@@ -62,6 +69,17 @@ class Command(BaseCommand):
             )
             % {"planted": len(planted), "found": found.new_pairs}
         )
+
+    def _import_wealth_list(self) -> None:
+        """The government payroll as a wealth filter, so that the wealth filter pages and simulations have
+        households it excludes."""
+        directory = settings.VAR_DIR / "demo"
+        path = directory / DEMO_WEALTH_LIST
+        demo_wealth_list_write(members=directory / MEMBERS_FILE, out=path)
+        call_command(
+            "import-wealth-list", str(path), source=WealthSource.GOVERNMENT_EMPLOYEES, as_of=date.today(),
+            agency="Accountant General Pakistan Revenues (demo list)", no_progress=True, stdout=self.stdout,
+        )  # fmt: skip
 
     def _import(self, households: int, seed: int) -> None:
         directory = settings.VAR_DIR / "demo"
