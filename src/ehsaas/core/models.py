@@ -65,6 +65,11 @@ class MakerChecker(models.Model):
             ),
         ]
 
+    def awaits_decision_from(self, user) -> bool:
+        """Whether the record waits for a decision that `user` could give: it is undecided and they did
+        not ask for it. Whether they hold the permission to decide is the caller's to check."""
+        return self.status == AWAITING_DECISION and self.requested_by_id != user.pk
+
 
 class Province(BilingualName):
     """A province or territory, coded by ISO 3166-2:PK (PK-PB, PK-SD, …)."""

@@ -1,4 +1,4 @@
-"""Forms to request a change to a household, one per kind of change, and the checker's decision.
+"""Forms to request a change to a household, one per kind of change; the checker's is `forms.decision`.
 
 The forms only shape what a person typed into the service's arguments (`submission()`); every rule is
 checked by `services.changes`, which says what is wrong in its own words.
@@ -256,17 +256,3 @@ FORMS = {
     c.ChangeKind.CHANGE_HEAD: ChangeHeadForm,
     c.ChangeKind.CORRECT_FIELD: CorrectFieldForm,
 }
-
-
-class DecisionForm(forms.Form):
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when rejecting: say why."),
-    )
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style(self)

@@ -1,4 +1,5 @@
-"""Forms of the wealth filter pages: importing a list, asking for an override, deciding one."""
+"""Forms of the wealth filter pages: importing a list and asking for an override; deciding one is
+`forms.decision`."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -48,20 +49,6 @@ class WealthOverrideRequestForm(forms.Form):
             "Why the person should not be excluded, and what was seen, e.g. Retired in 2019; pension letter seen"
         ),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style(self)
-
-
-class WealthOverrideDecisionForm(forms.Form):
-    note = forms.CharField(
-        label=_("Note"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when rejecting: say why."),
-    )
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject"))])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from ehsaas.core.selectors import audit_events_for
 from ehsaas.registry import choices as c
 from ehsaas.registry.audit_labels import action_label
-from ehsaas.registry.forms.changes import FORMS, CorrectFieldForm, DecisionForm, KindForm
+from ehsaas.registry.forms.changes import FORMS, CorrectFieldForm, KindForm
+from ehsaas.registry.forms.decision import DecisionForm
 from ehsaas.registry.models import ChangeRequest
 from ehsaas.registry.selectors import (
     change_requests_for_user,
@@ -151,9 +152,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "changed_since": changed_since(change),
         "form": form,
         "is_maker": change.requested_by_id == request.user.pk,
-        "can_decide": may_decide
-        and change.requested_by_id != request.user.pk
-        and change.status == c.ChangeStatus.SUBMITTED,
+        "can_decide": may_decide and change.awaits_decision_from(request.user),
         "events": events,
     }
     return render(request, "registry/changes/detail.html", context)

@@ -15,11 +15,8 @@ from ehsaas.core.access import district_scope
 from ehsaas.core.selectors import audit_events_for, jobs_for_user
 from ehsaas.registry import choices as c
 from ehsaas.registry.audit_labels import action_label
-from ehsaas.registry.forms.wealth_filters import (
-    WealthListImportForm,
-    WealthOverrideDecisionForm,
-    WealthOverrideRequestForm,
-)
+from ehsaas.registry.forms.decision import DecisionForm
+from ehsaas.registry.forms.wealth_filters import WealthListImportForm, WealthOverrideRequestForm
 from ehsaas.registry.services.wealth_filters import (
     JOB_KIND,
     WealthOverrideError,
@@ -154,11 +151,11 @@ def override_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """An override as it was asked for, its decision, and for a checker who is not its maker the buttons
     to approve or reject it."""
     override = wealth_override_get_for_user(user=request.user, pk=pk)
-    form = WealthOverrideDecisionForm()
+    form = DecisionForm()
     if request.method == "POST":
         if not request.user.has_perm("registry.decide_wealth_override"):
             raise PermissionDenied
-        form = WealthOverrideDecisionForm(request.POST)
+        form = DecisionForm(request.POST)
         if form.is_valid():
             approve = form.cleaned_data["decision"] == "approve"
             decide = wealth_override_approve if approve else wealth_override_reject
@@ -184,8 +181,7 @@ def override_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "is_maker": override.requested_by_id == request.user.pk,
         "can_decide": request.user.has_perm("registry.decide_wealth_override")
-        and override.requested_by_id != request.user.pk
-        and override.status == c.WealthOverrideStatus.SUBMITTED,
+        and override.awaits_decision_from(request.user),
         "events": events,
     }
     return render(request, "registry/wealth/override_detail.html", context)
@@ -211,11 +207,7 @@ def household_panel(*, household, user) -> dict | None:
         own = [o for o in overrides if o.member_id == flag.member_id and o.source == flag.source]
         standing = [o for o in own if o.status != c.WealthOverrideStatus.REJECTED]
         for override in own:
-            override.can_decide = (
-                may_decide
-                and override.status == c.WealthOverrideStatus.SUBMITTED
-                and override.requested_by_id != user.pk
-            )
+            override.can_decide = may_decide and override.awaits_decision_from(user)
         rows.append(
             {
                 "flag": flag,
