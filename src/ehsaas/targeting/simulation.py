@@ -176,25 +176,15 @@ def report(
         return AreaFigures(code=code, name_en=names[0], name_ur=names[1], province=province, **counted,
                            quarterly_cost=counted["qualifying"] * scenario.benefit)  # fmt: skip
 
-    districts = [
-        figures(
-            row,
-            row["district"],
-            places.districts.get(row["district"], (row["district"],) * 2),
-            row["province"],
-        )
-        for row in by_district.iter_rows(named=True)
-    ]
-    districts.sort(key=lambda d: (d.province, d.name_en))
-    provinces = [
-        figures(
-            row,
-            row["province"],
-            places.provinces.get(row["province"], (row["province"],) * 2),
-            row["province"],
-        )
-        for row in by_province.iter_rows(named=True)
-    ]
+    def areas(frame: pl.DataFrame, key: str, names: dict[str, tuple[str, str]]) -> list[AreaFigures]:
+        """One AreaFigures a row, named from `names` (a place unknown to them keeps its code as name)."""
+        return [figures(row, row[key], names.get(row[key], (row[key],) * 2), row["province"])
+                for row in frame.iter_rows(named=True)]  # fmt: skip
+
+    districts = sorted(
+        areas(by_district, "district", places.districts), key=lambda d: (d.province, d.name_en)
+    )
+    provinces = areas(by_province, "province", places.provinces)
     total = figures(counts.select(sums).row(0, named=True), "", ("", ""), "")
     return SimulationReport(
         model=model,

@@ -75,6 +75,19 @@ def on_households_changed(*, household_ids=None, since=None, **_payload) -> None
     )
 
 
+def _failing_the_job_on_error(job: Job, work):
+    """`work()`'s result. A survey that cannot be used fails the job with the reason, and gives None;
+    anything else fails it with the traceback (the job page must say it failed) and is raised."""
+    try:
+        return work()
+    except (SurveyUnusable, pl.exceptions.PolarsError) as error:
+        job_fail(job=job, error=str(error))
+        return None
+    except Exception:
+        job_fail(job=job, error=traceback.format_exc())
+        raise
+
+
 CALIBRATION_CHART = "calibration.png"
 CALIBRATION_MODEL = "model.json"
 
@@ -87,20 +100,18 @@ def calibrate_survey_job(job_id: int) -> dict:
     folder, params = Path(job.params["folder"]), job.params
     progress = Progress(job=job, unit="steps")
     progress.start(2, _("Fitting the model"))
-    try:
-        report = calibrate(
+    report = _failing_the_job_on_error(
+        job,
+        lambda: calibrate(
             survey_traits(folder / params["households"], folder / params["members"]),
             seed=params.get("seed", 1),
             cutoff=params.get("cutoff"),
             coverage=params.get("coverage"),
             poor_share=params.get("poor_share", POOR_SHARE),
-        )
-    except (SurveyUnusable, pl.exceptions.PolarsError) as error:
-        job_fail(job=job, error=str(error))
-        return {"refused": str(error)}
-    except Exception:
-        job_fail(job=job, error=traceback.format_exc())
-        raise
+        ),
+    )
+    if report is None:
+        return {"refused": job.error}
     progress.advance(1, _("Drawing the chart"))
     report.chart(folder / CALIBRATION_CHART)
     (folder / CALIBRATION_MODEL).write_text(report.fitted.as_json(), encoding="utf-8")
@@ -125,6 +136,19 @@ def simulation_scenario(params: dict) -> Scenario:
     )
 
 
+def _simulate(job: Job, model: PmtModel | None, scenario: Scenario):
+    params = job.params
+    if model is None:
+        raise SurveyUnusable(str(_("The model %(version)s no longer exists.") % {"version": params["model"]}))
+    if not params.get("folder"):
+        return simulate_registry(model, scenario, progress=Progress(job=job, unit="households"))
+    folder = Path(params["folder"])
+    return simulate_survey(
+        model, scenario, households=folder / params["households"], members=folder / params["members"],
+        source=", ".join(params["uploaded"]),
+    )  # fmt: skip
+
+
 @task()
 def simulate_job(job_id: int) -> dict:
     """Run a what-if on the registry, or on an uploaded survey; the job's result keeps the headline
@@ -132,25 +156,9 @@ def simulate_job(job_id: int) -> dict:
     job = Job.objects.get(pk=job_id)
     params, scenario = job.params, simulation_scenario(job.params)
     model = PmtModel.objects.filter(version=params["model"]).first()
-    try:
-        if model is None:
-            raise SurveyUnusable(
-                str(_("The model %(version)s no longer exists.") % {"version": params["model"]})
-            )
-        if params.get("folder"):
-            folder = Path(params["folder"])
-            report = simulate_survey(
-                model, scenario, households=folder / params["households"], members=folder / params["members"],
-                source=", ".join(params["uploaded"]),
-            )  # fmt: skip
-        else:
-            report = simulate_registry(model, scenario, progress=Progress(job=job, unit="households"))
-    except (SurveyUnusable, pl.exceptions.PolarsError) as error:
-        job_fail(job=job, error=str(error))
-        return {"refused": str(error)}
-    except Exception:
-        job_fail(job=job, error=traceback.format_exc())
-        raise
+    report = _failing_the_job_on_error(job, lambda: _simulate(job, model, scenario))
+    if report is None:
+        return {"refused": job.error}
     total = report.total
     errors = report.errors or {}
     result = {

@@ -233,12 +233,16 @@ def calibration_report(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Draft %(version)s saved.") % {"version": model.version})
             return redirect("targeting:model", pk=model.pk)
     result = job.result
-    deciles = [(number, share * 100) for number, share in enumerate(result["deciles"], start=1)]
     return render(
         request,
         "targeting/calibration_report.html",
-        {"job": job, "result": result, "deciles": deciles, "form": form},
+        {"job": job, "result": result, "deciles": _decile_rows(result["deciles"]), "form": form},
     )
+
+
+def _decile_rows(shares: list[float]) -> list[tuple[int, float]]:
+    """(decile number, percent selected) for a table, poorest decile first."""
+    return [(number, share * 100) for number, share in enumerate(shares, start=1)]
 
 
 @login_required
@@ -307,9 +311,7 @@ def simulation(request: HttpRequest) -> HttpResponse:
 @permission_required("targeting.run_simulation", raise_exception=True)
 def simulation_report(request: HttpRequest, pk: int) -> HttpResponse:
     job, report = simulation_report_for_user(user=request.user, pk=pk)
-    deciles = []
-    if report.errors:
-        deciles = [(number, share * 100) for number, share in enumerate(report.errors["deciles"], start=1)]
+    deciles = _decile_rows(report.errors["deciles"]) if report.errors else []
     district_groups = [
         (province, [d for d in report.districts if d.province == province.code])
         for province in report.provinces
