@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "ehsaas.core",
     "ehsaas.registry",
     "ehsaas.targeting",
+    "ehsaas.programs",
     "ehsaas.api",
 ]
 

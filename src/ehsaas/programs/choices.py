@@ -1,0 +1,52 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Unit(models.TextChoices):
+    """Whom a programme serves: the household as a whole, or one kind of its members."""
+
+    HOUSEHOLD = "household", _("Household")
+    WOMAN = "woman", _("Woman")
+    CHILD = "child", _("Child")
+    STUDENT = "student", _("Student")
+
+
+class Frequency(models.TextChoices):
+    ONE_OFF = "one_off", _("One-off")
+    MONTHLY = "monthly", _("Monthly")
+    QUARTERLY = "quarterly", _("Quarterly")
+
+
+class ProgrammeStatus(models.TextChoices):
+    """A draft is configured and tested; an active programme enrols; a paused one keeps its
+    beneficiaries but enrols nobody new; a closed one is over."""
+
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    CLOSED = "closed", _("Closed")
+
+
+class BenefitKind(models.TextChoices):
+    """A base amount is chosen by the first base rule whose condition holds; every top-up whose
+    condition holds is added; the programme's cap limits the sum."""
+
+    BASE = "base", _("Base amount")
+    TOP_UP = "top_up", _("Top-up")
+
+
+class ConditionKind(models.TextChoices):
+    """What a beneficiary must do to keep the benefit, as centres and schools report it."""
+
+    SCHOOL_ATTENDANCE = "school_attendance", _("School attendance (%)")
+    HEALTH_VISITS = "health_visits", _("Health visits")
+    IMMUNISATION = "immunisation", _("Immunisation up to date")
+    GROWTH_CHECKS = "growth_checks", _("Growth check-ups")
+
+
+class BeneficiaryStatus(models.TextChoices):
+    POTENTIAL = "potential", _("Potential")
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    GRADUATED = "graduated", _("Graduated")
+    EXITED = "exited", _("Exited")
