@@ -4,8 +4,9 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual
 
+from ehsaas.api.query.fields import FIELDS
 from ehsaas.api.query.parse import parse_query
-from ehsaas.api.query.tree import FIELDS, And, Comparison, Not
+from ehsaas.core.expressions import And, Comparison, Not
 from ehsaas.registry.choices import MemberStatus
 from ehsaas.registry.models import Member
 
