@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("ehsaas.core.urls")),
     path("", include("ehsaas.registry.urls")),
     path("", include("ehsaas.targeting.urls")),
+    path("", include("ehsaas.programs.urls")),
     path("", include("ehsaas.api.urls")),
     path("", home, name="home"),
 ]

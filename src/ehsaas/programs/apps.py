@@ -6,3 +6,31 @@ class ProgramsConfig(AppConfig):
     name = "ehsaas.programs"
     label = "programs"
     verbose_name = _("Programmes")
+
+    def ready(self) -> None:
+        """The enrolment job's kind and the household page's programmes panel; imported here, once the
+        app registry is ready (the modules use models)."""
+        from ehsaas.core.jobs import JobKind, register_job_kind
+        from ehsaas.programs.tasks import ENROLMENT_KIND
+        from ehsaas.programs.views import household_panel
+        from ehsaas.registry.panels import HouseholdPanel, register_household_panel
+
+        register_job_kind(
+            ENROLMENT_KIND,
+            JobKind(
+                label=_("Enrolment run"),
+                result_labels={
+                    "run": _("Run"),
+                    "eligible": _("Eligible"),
+                    "joining": _("Newly qualify"),
+                    "leaving": _("No longer qualify"),
+                },
+                report_url_name="programs:run",
+                report_label=_("See the list and decide on it"),
+            ),
+        )
+        register_household_panel(
+            HouseholdPanel(
+                "programs.beneficiaries", "programs/_household_panel.html", household_panel, order=20
+            )
+        )

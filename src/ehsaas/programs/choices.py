@@ -9,6 +9,7 @@ class Unit(models.TextChoices):
     WOMAN = "woman", _("Woman")
     CHILD = "child", _("Child")
     STUDENT = "student", _("Student")
+    PERSON = "person", _("Person (a woman or a child)")
 
 
 class Frequency(models.TextChoices):
@@ -50,3 +51,22 @@ class BeneficiaryStatus(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
     GRADUATED = "graduated", _("Graduated")
     EXITED = "exited", _("Exited")
+
+
+class RunStatus(models.TextChoices):
+    """An enrolment run is computed by a job, approved by a programme officer and confirmed by a second
+    person; only then does it change anyone's status. A newer run supersedes one not yet confirmed."""
+
+    COMPUTING = "computing", _("Computing")
+    READY = "ready", _("Awaiting approval")
+    APPROVED = "approved", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+    SUPERSEDED = "superseded", _("Superseded")
+    FAILED = "failed", _("Failed")
+
+
+class ChangeKind(models.TextChoices):
+    JOIN = "join", _("Newly qualifies")
+    LEAVE = "leave", _("No longer qualifies")
+    AMOUNT = "amount", _("Amount changes")

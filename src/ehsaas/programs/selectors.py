@@ -1,0 +1,133 @@
+"""Reads of programmes, enrolment runs and beneficiaries, for those allowed to see them. A partner sees
+beneficiaries only in its districts (the registry's household scope)."""
+
+import random
+from dataclasses import dataclass
+
+import polars as pl
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from ehsaas.programs.choices import BeneficiaryStatus, ChangeKind
+from ehsaas.programs.enrolment import flag_ids, judge_units
+from ehsaas.programs.models import Beneficiary, EnrolmentChange, EnrolmentRun, Programme
+from ehsaas.programs.rules import programme_rules
+from ehsaas.programs.units import units_of_households
+from ehsaas.registry.models import Household, Member
+from ehsaas.registry.selectors import households_for_user
+
+SAMPLE = 12  # households tested when none are named
+
+
+def _require(user, permission: str) -> None:
+    if not user.has_perm(f"programs.{permission}"):
+        raise PermissionDenied
+
+
+def programmes_for_user(*, user) -> QuerySet[Programme]:
+    _require(user, "view_programme")
+    active = Count("beneficiaries", filter=Q(beneficiaries__status=BeneficiaryStatus.ACTIVE))
+    return Programme.objects.annotate(active_beneficiaries=active)
+
+
+def programme_get_for_user(*, user, code: str) -> Programme:
+    programme = programmes_for_user(user=user).filter(code=code).first()
+    if programme is None:
+        raise Http404
+    return programme
+
+
+def enrolment_runs_for_user(*, user) -> QuerySet[EnrolmentRun]:
+    _require(user, "view_enrolmentrun")
+    return EnrolmentRun.objects.select_related(
+        "programme", "started_by", "approved_by", "confirmed_by", "job"
+    )
+
+
+def enrolment_run_get_for_user(*, user, pk: int) -> EnrolmentRun:
+    run = enrolment_runs_for_user(user=user).filter(pk=pk).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+def enrolment_changes(*, run: EnrolmentRun, change: str | None = None) -> QuerySet[EnrolmentChange]:
+    changes = run.changes.select_related("household", "household__district", "member")
+    if change in ChangeKind.values:
+        changes = changes.filter(change=change)
+    return changes.order_by(
+        "change", "household__district__name_en", "household__household_ref", "member__member_no"
+    )
+
+
+def beneficiaries_for_user(*, user, programme: Programme) -> QuerySet[Beneficiary]:
+    _require(user, "view_beneficiary")
+    visible = households_for_user(user=user)
+    return (
+        Beneficiary.objects.filter(programme=programme, household__in=visible)
+        .select_related("household", "household__district", "member")
+        .order_by("household__district__name_en", "household__household_ref", "member__member_no")
+    )
+
+
+def household_beneficiaries(*, user, household: Household) -> list[Beneficiary]:
+    """The household's places in programmes, with their histories, for its page (nothing for those who
+    may not see beneficiaries)."""
+    if not user.has_perm("programs.view_beneficiary"):
+        return []
+    return list(
+        Beneficiary.objects.filter(household=household)
+        .select_related("programme", "member")
+        .prefetch_related("status_changes__changed_by")
+        .order_by("programme__name_en", "member__member_no")
+    )
+
+
+@dataclass
+class TestedUnit:
+    household: Household
+    member: Member | None
+    pmt_score: float | None
+    eligible: bool
+    amount: int
+    category: str
+    why: str
+
+
+def programme_test(
+    *, user, programme: Programme, household_refs: list[str]
+) -> tuple[list[TestedUnit], list[str]]:
+    """The programme's rules judged on the households named (or a random sample of visible ones),
+    unit by unit; and the references that name no household the user may see. Nothing is written."""
+    _require(user, "view_programme")
+    visible = households_for_user(user=user)
+    if household_refs:
+        households = list(visible.filter(household_ref__in=household_refs))
+        unknown = sorted(set(household_refs) - {h.household_ref for h in households})
+    else:
+        ids = list(visible.values_list("id", flat=True)[:5000])
+        households = list(visible.filter(id__in=random.sample(ids, min(SAMPLE, len(ids)))))
+        unknown = []
+    try:
+        rules = programme_rules(programme)
+    except ValidationError:
+        return [], unknown
+    frame = units_of_households(programme.unit, [h.pk for h in households], programme_flags=flag_ids(rules))
+    judged = judge_units(frame, rules, programme) if frame.height else pl.DataFrame()
+    by_id = {h.pk: h for h in households}
+    members = Member.objects.in_bulk(
+        [row["member_id"] for row in judged.iter_rows(named=True) if row["member_id"]]
+    )
+    return [
+        TestedUnit(
+            by_id[row["household_id"]],
+            members.get(row["member_id"]),
+            row["pmt_score"],
+            row["eligible"],
+            row["amount"] if row["eligible"] else 0,
+            row["category"] if row["eligible"] else "",
+            row["why"] or "",
+        )
+        for row in judged.sort(["household_id", "member_id"]).iter_rows(named=True)
+    ], unknown
