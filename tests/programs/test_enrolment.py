@@ -243,3 +243,24 @@ def test_only_programme_staff_run_approve_and_confirm_enrolment(families, person
         s.enrolment_approve(acting_user=personas[role], run=run)
     with pytest.raises(PermissionDenied):
         s.enrolment_confirm(acting_user=personas[role], run=run)
+
+
+def test_the_enrol_command_runs_a_programme_and_says_where_to_approve_it(families, capsys):
+    from django.core.management import call_command
+
+    call_command("enrol", "kafaalat", "--no-progress")
+
+    run = EnrolmentRun.objects.get()
+    printed = capsys.readouterr().out
+    assert f"Run #{run.pk} of kafaalat" in printed and "2 newly qualify" in printed
+    assert f"/programmes/runs/{run.pk}/" in printed and run.status == RunStatus.READY
+
+
+@pytest.mark.parametrize(
+    ("code", "message"), [("nope", "no programme nope"), ("emergency-cash", "only an active")]
+)
+def test_the_enrol_command_refuses_an_unknown_or_inactive_programme(code, message):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match=message):
+        call_command("enrol", code, "--no-progress")

@@ -80,6 +80,15 @@ def _within_limits(joining: pl.DataFrame, programme: Programme, staying: pl.Data
     return room
 
 
+def enrolment_run_create(programme: Programme, *, started_by=None, job=None) -> EnrolmentRun:
+    """A new run of `programme`; runs of it not yet confirmed are superseded by it (only the latest list
+    may be confirmed)."""
+    EnrolmentRun.objects.filter(
+        programme=programme, status__in=(RunStatus.COMPUTING, RunStatus.READY, RunStatus.APPROVED)
+    ).update(status=RunStatus.SUPERSEDED)
+    return EnrolmentRun.objects.create(programme=programme, started_by=started_by, job=job)
+
+
 def enrolment_compute(
     run: EnrolmentRun, *, progress: Progress | None = None, today: date | None = None
 ) -> None:

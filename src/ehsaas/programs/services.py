@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ehsaas.core.services import audit_record, job_create
 from ehsaas.programs.choices import BeneficiaryStatus, ProgrammeStatus, RunStatus
-from ehsaas.programs.enrolment import enrolment_apply
+from ehsaas.programs.enrolment import enrolment_apply, enrolment_run_create
 from ehsaas.programs.fields import rule_fields
 from ehsaas.programs.models import (
     Beneficiary,
@@ -121,12 +121,13 @@ def enrolment_start(*, acting_user, programme: Programme) -> EnrolmentRun:
     _require(acting_user, "run_enrolment")
     if programme.status != ProgrammeStatus.ACTIVE:
         raise ProgrammeRefused(MSG_NOT_ACTIVE, params={"status": programme.get_status_display()})
-    EnrolmentRun.objects.filter(
-        programme=programme, status__in=(RunStatus.COMPUTING, RunStatus.READY, RunStatus.APPROVED)
-    ).update(status=RunStatus.SUPERSEDED)
-    job = job_create(kind=ENROLMENT_KIND, acting_user=acting_user, params={"programme": programme.code},
-                     message=str(_("Waiting for the worker")))  # fmt: skip
-    run = EnrolmentRun.objects.create(programme=programme, job=job, started_by=acting_user)
+    job = job_create(
+        kind=ENROLMENT_KIND,
+        acting_user=acting_user,
+        params={"programme": programme.code},
+        message=str(_("Waiting for the worker")),
+    )
+    run = enrolment_run_create(programme, started_by=acting_user, job=job)
     job.params["run"] = run.pk
     job.save(update_fields=["params"])
     audit_record(actor=acting_user, action="enrolment.started", subject=run,
