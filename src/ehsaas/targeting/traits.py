@@ -7,7 +7,6 @@ when the household's data change. Only active households are read: those with at
 member (a household whose members all moved away or were merged into another has nothing to score).
 """
 
-import io
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -17,6 +16,7 @@ from pathlib import Path
 import polars as pl
 from django.db import connection, transaction
 
+from ehsaas.core.frames import sql_frame
 from ehsaas.registry.models import Household
 from ehsaas.targeting.indicators import ASSET_COLUMNS, LIVESTOCK_COLUMNS, TRAIT_COLUMNS, TRAIT_SCHEMA
 
@@ -93,11 +93,6 @@ def traits_sql(where: str, members_where: str = "TRUE") -> str:
     """
 
 
-def _frame(columns: list[str], rows: list[tuple]) -> pl.DataFrame:
-    frame = pl.DataFrame(rows, schema=columns, orient="row", infer_schema_length=None)
-    return _typed(frame)
-
-
 def _typed(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.select(
         [
@@ -107,8 +102,11 @@ def _typed(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+# As the query gives them: flags as 0/1 (cast to int in SQL, the same on both databases).
+_READ_SCHEMA = {c: (pl.Int8 if c in _BOOLEANS else TRAIT_SCHEMA[c]) for c in TRAIT_COLUMNS}
+
+
 def _read(where: str, members_where: str, params: list) -> pl.DataFrame:
-    query = traits_sql(where, members_where)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # Compiling the query (JIT) costs more than it saves on these scans; and the readers
@@ -116,20 +114,7 @@ def _read(where: str, members_where: str, params: list) -> pl.DataFrame:
             cursor.execute("SET LOCAL jit = off")
             cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
             cursor.execute("SET LOCAL work_mem = '64MB'")  # a batch's members sorted in memory
-            # COPY out as CSV and parse with polars: far faster than building a Python tuple per row.
-            raw = cursor.cursor
-            statement = raw.mogrify(query, params) if params else query
-            buffer = io.BytesIO()
-            with raw.copy(f"COPY ({statement}) TO STDOUT WITH (FORMAT csv, HEADER true)") as copy:
-                for block in copy:
-                    buffer.write(block)
-            if buffer.tell() == 0:
-                return pl.DataFrame(schema=TRAIT_SCHEMA)
-            buffer.seek(0)
-            overrides = {c: pl.Int8 for c in _BOOLEANS} | {"land_acres": pl.Float64}
-            return _typed(pl.read_csv(buffer, schema_overrides=overrides, infer_schema_length=10_000))
-        cursor.execute(query, params)
-        return _frame([c[0] for c in cursor.description], cursor.fetchall())
+        return _typed(sql_frame(traits_sql(where, members_where), params, schema=_READ_SCHEMA))
 
 
 def _read_apart(where: str, members_where: str, params: list) -> pl.DataFrame:
