@@ -174,3 +174,9 @@ def test_a_beneficiary_is_suspended_from_the_household_page_with_a_reason(client
         "Moved abroad; verifying",
     )
     assert Beneficiary.objects.get().status == "suspended"
+
+
+def test_an_untouched_extra_benefit_row_is_left_out(client_as, officer):
+    data = NEW_PROGRAMME | management("benefit", 3) | {"benefit-2-kind": "base"}
+    assert client_as(officer).post(reverse("programs:new"), data).status_code == 302
+    assert Programme.objects.get(code="widows-support").benefit_rules.count() == 2

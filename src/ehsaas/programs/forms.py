@@ -38,7 +38,8 @@ class ProgrammeForm(forms.ModelForm):
 
 
 class BenefitLineForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=BenefitKind.choices)
+    # Initial values equal to what an untouched row sends, so that empty extra rows are left out.
+    kind = forms.ChoiceField(label=_("Kind"), choices=BenefitKind.choices, initial=BenefitKind.BASE)
     label = forms.CharField(label=_("Label"), max_length=120)
     condition = forms.CharField(label=_("When"), required=False, widget=forms.Textarea(attrs=RULE_WIDGET))
     amount = forms.IntegerField(label=_("Amount (Rs)"), min_value=0)
@@ -49,7 +50,9 @@ class BenefitLineForm(forms.Form):
 
 
 class ConditionForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=ConditionKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=ConditionKind.choices, initial=ConditionKind.SCHOOL_ATTENDANCE
+    )
     minimum = forms.IntegerField(label=_("At least"), min_value=0, max_value=100)
     applies_when = forms.CharField(
         label=_("Applies when"), required=False, widget=forms.Textarea(attrs=RULE_WIDGET)
