@@ -5,6 +5,7 @@ rather than silently fall back to a default (healthchecks' settings follow the s
 """
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -50,3 +51,18 @@ def env_float(name: str, default: float) -> float:
         return float(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
+
+
+_RATE = re.compile(r"\d+/\d*[smhd]")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate limit such as 30/h, 10/d or 5/10m: a count, a slash, an optional multiplier and a period
+    (s, m, h or d)."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip()
+    if not _RATE.fullmatch(value):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 30/h, 10/d or 5/10m, not {raw!r}")
+    return value

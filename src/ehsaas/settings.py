@@ -7,7 +7,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from ehsaas.env import env_bool, env_float, env_int, env_list, env_str
+from ehsaas.env import env_bool, env_float, env_int, env_list, env_rate, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(env_str("EHSAAS_HOME", str(Path.cwd())))
@@ -37,7 +37,9 @@ INSTALLED_APPS = [
     "ehsaas.registry",
     "ehsaas.targeting",
     "ehsaas.programs",
+    "ehsaas.portal",
     "ehsaas.api",
+    "django_ratelimit",
 ]
 
 MIDDLEWARE = [
@@ -169,3 +171,29 @@ DCI_MAX_PAGE_SIZE = env_int("DCI_MAX_PAGE_SIZE", 100)
 DCI_OUTBOUND_TIMEOUT = env_int("DCI_OUTBOUND_TIMEOUT", 10)
 # The class that POSTs callbacks and notifications (tests use ehsaas.api.outbound.RecordingOutbound).
 DCI_OUTBOUND = env_str("DCI_OUTBOUND", "ehsaas.api.outbound.UrllibOutbound")
+
+# The 8171 eligibility check (ehsaas.portal): limits on how many CNICs one connection (the page and the
+# API together) and one phone (SMS) may check, so that nobody can walk through CNICs to learn who is
+# registered. Rates are django-ratelimit's: a count per period, "30/h", "10/d", "5/10m".
+CHECK_LIMIT_PER_IP = env_rate("CHECK_LIMIT_PER_IP", "30/h")
+CHECK_LIMIT_PER_PHONE = env_rate("CHECK_LIMIT_PER_PHONE", "10/d")
+# Where the client's address is read from: REMOTE_ADDR, or the header a proxy in front sets (nginx's
+# X-Real-IP arrives as HTTP_X_REAL_IP). Behind a proxy REMOTE_ADDR is the proxy, the same for everyone.
+RATELIMIT_IP_META_KEY = env_str("CHECK_CLIENT_ADDRESS_FROM", "REMOTE_ADDR")
+# The shared secret the SMS gateway adds to its get-url (`&token=…`). Without one, /sms/inbound answers
+# only a gateway on this machine (loopback), so that nobody can call it directly with made-up numbers.
+SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN")
+
+# The counters of those limits live in the cache. The default, local memory, counts in each server
+# process on its own: with gunicorn's 4 workers a person meets the limit after between 1 and 4 times its
+# count. A memcached (CACHE_BACKEND=django.core.cache.backends.memcached.PyMemcacheCache with
+# CACHE_LOCATION=127.0.0.1:11211, and `pip install pymemcache`) gives one count for all of them.
+CACHES = {
+    "default": {
+        "BACKEND": env_str("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env_str("CACHE_LOCATION"),
+    }
+}
+if CACHES["default"]["BACKEND"].endswith("locmem.LocMemCache"):
+    # django-ratelimit calls local memory "not a shared cache": true, and accepted above.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]

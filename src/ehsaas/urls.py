@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("ehsaas.registry.urls")),
     path("", include("ehsaas.targeting.urls")),
     path("", include("ehsaas.programs.urls")),
+    path("", include("ehsaas.portal.urls")),
     path("", include("ehsaas.api.urls")),
     path("", home, name="home"),
 ]

@@ -10,7 +10,7 @@ EXAMPLE = ROOT / ".env.example"
 
 # env_str("NAME" …), env_bool('NAME' …), os.environ.get("NAME" …), os.environ["NAME"], os.getenv("NAME" …)
 _READS = re.compile(
-    r"""(?:\benv_(?:str|bool|int|float|list)\(|\bos\.environ\.get\(|\bos\.environ\[|\bos\.getenv\()\s*["']([A-Z][A-Z0-9_]*)["']"""
+    r"""(?:\benv_(?:str|bool|int|float|list|rate)\(|\bos\.environ\.get\(|\bos\.environ\[|\bos\.getenv\()\s*["']([A-Z][A-Z0-9_]*)["']"""
 )
 _LISTED = re.compile(r"^([A-Z][A-Z0-9_]*)=", re.MULTILINE)
 
@@ -48,10 +48,20 @@ def test_the_known_settings_are_found_so_the_scan_itself_works():
 def test_the_scan_recognises_every_way_of_reading_a_variable():
     code = """
         env_str("A_STR") ; env_bool('A_BOOL', default=True) ; env_int( "AN_INT", 5) ; env_list("A_LIST")
+        env_rate("A_RATE", "1/h")
         os.environ.get("GOT") ; os.environ["INDEXED"] ; os.getenv('FETCHED')
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x") ; my_env_str("NOT_A_READ")
     """
-    assert variables_read_in(code) == {"A_STR", "A_BOOL", "AN_INT", "A_LIST", "GOT", "INDEXED", "FETCHED"}
+    assert variables_read_in(code) == {
+        "A_STR",
+        "A_BOOL",
+        "AN_INT",
+        "A_LIST",
+        "A_RATE",
+        "GOT",
+        "INDEXED",
+        "FETCHED",
+    }
 
 
 def test_every_listed_variable_has_a_comment_line_just_above_it():
