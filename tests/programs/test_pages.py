@@ -180,3 +180,10 @@ def test_an_untouched_extra_benefit_row_is_left_out(client_as, officer):
     data = NEW_PROGRAMME | management("benefit", 3) | {"benefit-2-kind": "base"}
     assert client_as(officer).post(reverse("programs:new"), data).status_code == 302
     assert Programme.objects.get(code="widows-support").benefit_rules.count() == 2
+
+
+def test_a_step_a_programme_cannot_take_is_refused_in_words(client_as, officer):
+    response = client_as(officer).post(
+        reverse("programs:status", args=["emergency-cash", "pause"]), follow=True
+    )
+    assert "A programme that is Draft cannot be paused." in response.text

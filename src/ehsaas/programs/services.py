@@ -36,6 +36,7 @@ MSG_STATUS_MOVE = _("A beneficiary who is %(status)s cannot be made %(to)s here.
 MSG_MOVE = {"activate": (ProgrammeStatus.DRAFT, ProgrammeStatus.PAUSED), "pause": (ProgrammeStatus.ACTIVE,),
             "close": (ProgrammeStatus.ACTIVE, ProgrammeStatus.PAUSED, ProgrammeStatus.DRAFT)}  # fmt: skip
 MSG_CANNOT = _("A programme that is %(status)s cannot be %(action)s.")
+ACTION_DONE = {"activate": _("activated"), "pause": _("paused"), "close": _("closed")}
 # Which status changes a person may make by hand (enrolment makes the others).
 STATUS_MOVES = {
     BeneficiaryStatus.ACTIVE: (
