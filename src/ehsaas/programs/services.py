@@ -105,7 +105,7 @@ def programme_set_status(*, acting_user, programme: Programme, action: str) -> P
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     if programme.status not in MSG_MOVE[action]:
         raise ProgrammeRefused(
-            MSG_CANNOT, params={"status": programme.get_status_display(), "action": action}
+            MSG_CANNOT, params={"status": programme.get_status_display(), "action": ACTION_DONE[action]}
         )
     programme.status = {"activate": ProgrammeStatus.ACTIVE, "pause": ProgrammeStatus.PAUSED,
                         "close": ProgrammeStatus.CLOSED}[action]  # fmt: skip
