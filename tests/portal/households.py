@@ -12,7 +12,8 @@ from django.utils import timezone
 from ehsaas.programs.models import Beneficiary, Programme
 from ehsaas.registry import choices as c
 from ehsaas.registry.models import ChangeRequest, Identifier
-from ehsaas.targeting.models import HouseholdScore, PmtModel
+from ehsaas.targeting.illustrative import illustrative_model_load
+from ehsaas.targeting.models import HouseholdScore, PmtModel, PmtWeight
 from tests.registry.factories import household_with_members
 
 # Programmes as the shipped ones are named (code, English, Urdu).
@@ -60,6 +61,7 @@ def household_in(
             status=status, status_since=timezone.now(), amount=13_500,
         )  # fmt: skip
     if scored:
+        illustrative_model_load(PmtModel, PmtWeight)  # gone after a transactional test emptied the tables
         HouseholdScore.objects.create(
             household=household, model=PmtModel.objects.order_by("id").first(), run_id=0, score=score,
             scored_at=timezone.now(),

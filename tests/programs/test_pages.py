@@ -187,3 +187,12 @@ def test_a_step_a_programme_cannot_take_is_refused_in_words(client_as, officer):
         reverse("programs:status", args=["emergency-cash", "pause"]), follow=True
     )
     assert "A programme that is Draft cannot be paused." in response.text
+
+
+def test_an_enrolment_jobs_report_leads_to_the_run_it_computed(client_as, officer, run_now):
+    Job.objects.create(kind="programs.enrol", params={})  # another job first: the numbers differ
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_as(officer).post(reverse("programs:enrol", args=["kafaalat"]))
+    job, run = Job.objects.get(kind="programs.enrol", result__has_key="run"), EnrolmentRun.objects.get()
+    assert job.pk != run.pk
+    assert client_as(officer).get(job.report_url).url == reverse("programs:run", args=[run.pk])

@@ -25,7 +25,7 @@ class ProgramsConfig(AppConfig):
                     "joining": _("Newly qualify"),
                     "leaving": _("No longer qualify"),
                 },
-                report_url_name="programs:run",
+                report_url_name="programs:run_of_job",
                 report_label=_("See the list and decide on it"),
             ),
         )

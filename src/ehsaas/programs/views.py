@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -149,6 +149,15 @@ def enrolment_start(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect("programs:detail", code=code)
     return redirect("job_detail", pk=run.job_id)
+
+
+@login_required
+def run_of_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run an enrolment job computed (a job's page links to its report by the job's number)."""
+    run = enrolment_runs_for_user(user=request.user).filter(job_id=pk).first()
+    if run is None:
+        raise Http404
+    return redirect("programs:run", pk=run.pk)
 
 
 @login_required
