@@ -70,3 +70,44 @@ class ChangeKind(models.TextChoices):
     JOIN = "join", _("Newly qualifies")
     LEAVE = "leave", _("No longer qualifies")
     AMOUNT = "amount", _("Amount changes")
+
+
+class HealthVisitKind(models.TextChoices):
+    """What a health centre records of a visit; each kind counts towards one condition."""
+
+    CHECK_UP = "check_up", _("Health check-up")
+    IMMUNISATION = "immunisation", _("Immunisation")
+    GROWTH_CHECK = "growth_check", _("Growth check-up")
+
+
+# The visits counted towards each condition that a count of visits meets.
+VISITS_COUNTED = {
+    ConditionKind.HEALTH_VISITS: HealthVisitKind.CHECK_UP,
+    ConditionKind.IMMUNISATION: HealthVisitKind.IMMUNISATION,
+    ConditionKind.GROWTH_CHECKS: HealthVisitKind.GROWTH_CHECK,
+}
+
+
+class ComplianceFileKind(models.TextChoices):
+    ATTENDANCE = "attendance", _("School attendance")
+    VISITS = "visits", _("Health visits")
+
+
+class ComplianceAction(models.TextChoices):
+    """What evaluating a quarter did to a beneficiary's status."""
+
+    SUSPENDED = "suspended", _("Suspended")
+    RESUMED = "resumed", _("Resumed")
+
+
+class NoticeKind(models.TextChoices):
+    CONDITION_SUSPENDED = "condition_suspended", _("Suspended for a condition not met")
+    CONDITION_RESUMED = "condition_resumed", _("Resumed: conditions met again")
+
+
+class NoticeStatus(models.TextChoices):
+    """A notice waits in the outbox until the SMS service sends it (or fails to, and says why)."""
+
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")

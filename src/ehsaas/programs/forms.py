@@ -5,8 +5,15 @@ checked by the service, which knows the other programmes and the geography."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ehsaas.programs.choices import BeneficiaryStatus, BenefitKind, ConditionKind
+from ehsaas.programs.choices import (
+    BeneficiaryStatus,
+    BenefitKind,
+    ComplianceFileKind,
+    ConditionKind,
+    HealthVisitKind,
+)
 from ehsaas.programs.models import Programme
+from ehsaas.programs.quarters import InvalidQuarter, Quarter
 from ehsaas.registry.forms.changes import style
 
 RULE_WIDGET = {"rows": 2, "dir": "ltr", "class": "form-control font-monospace", "spellcheck": "false"}
@@ -106,3 +113,63 @@ class BeneficiaryStatusForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style(self)
+
+
+# Conditionalities.
+
+COMPLIANCE_FILE_LIMIT = 10 * 1024 * 1024  # a district's schools in one file; larger files by the command
+
+
+class ComplianceFileForm(forms.Form):
+    kind = forms.ChoiceField(label=_("The file holds"), choices=ComplianceFileKind.choices)
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8 CSV with a header line, at most 10 MB; larger files are imported with "
+                    "“ehsaas conditions import”."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > COMPLIANCE_FILE_LIMIT:
+            raise forms.ValidationError(_("The file is larger than 10 MB: import it with the command."))
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError(_("Send a CSV file (its name ends in .csv)."))
+        return upload
+
+
+class EvaluateForm(forms.Form):
+    quarter = forms.CharField(label=_("Quarter"), max_length=7, help_text=_("e.g. 2026-Q3"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["quarter"].widget.attrs.update({"dir": "ltr", "class": "form-control", "size": 8})
+
+    def clean_quarter(self) -> str:
+        try:
+            return str(Quarter.parse(self.cleaned_data["quarter"]))
+        except InvalidQuarter as error:
+            raise forms.ValidationError(str(error)) from None
+
+
+class HealthVisitForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    kind = forms.ChoiceField(label=_("Visit"), choices=HealthVisitKind.choices)
+    visited_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    centre = forms.CharField(label=_("Health centre"), max_length=120, required=False)
+
+    def __init__(self, *args, household, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = household.members.filter(status="active").order_by("member_no")
+        self.fields["member"].label_from_instance = lambda member: f"{member.member_no}. {member.full_name}"
+        style(self)
+        for field in self.fields.values():  # drawn small and without labels on the household's page
+            field.widget.attrs["aria-label"] = field.label
+            field.widget.attrs["class"] += (
+                " form-select-sm" if "form-select" in field.widget.attrs["class"] else " form-control-sm"
+            )
+        self.fields["centre"].widget.attrs["placeholder"] = self.fields["centre"].label

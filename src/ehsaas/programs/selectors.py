@@ -6,12 +6,22 @@ from dataclasses import dataclass
 
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from ehsaas.programs.choices import BeneficiaryStatus, ChangeKind
 from ehsaas.programs.enrolment import flag_ids, judge_units
-from ehsaas.programs.models import Beneficiary, EnrolmentChange, EnrolmentRun, Programme
+from ehsaas.programs.models import (
+    Beneficiary,
+    Compliance,
+    ComplianceFile,
+    ConditionEvaluation,
+    ConditionOutcome,
+    EnrolmentChange,
+    EnrolmentRun,
+    HealthVisit,
+    Programme,
+)
 from ehsaas.programs.rules import programme_rules
 from ehsaas.programs.units import units_of_households
 from ehsaas.registry.models import Household, Member
@@ -76,10 +86,11 @@ def household_beneficiaries(*, user, household: Household) -> list[Beneficiary]:
     may not see beneficiaries)."""
     if not user.has_perm("programs.view_beneficiary"):
         return []
+    compliance = Compliance.objects.order_by("-quarter", "kind")
     return list(
         Beneficiary.objects.filter(household=household)
         .select_related("programme", "member")
-        .prefetch_related("status_changes__changed_by")
+        .prefetch_related("status_changes__changed_by", Prefetch("compliance", queryset=compliance))
         .order_by("programme__name_en", "member__member_no")
     )
 
@@ -131,3 +142,53 @@ def programme_test(
         )
         for row in judged.sort(["household_id", "member_id"]).iter_rows(named=True)
     ], unknown
+
+
+# Conditionalities.
+
+RECENT_VISITS = 10  # shown on a household's page
+
+
+def compliance_files_for_user(*, user) -> QuerySet[ComplianceFile]:
+    _require(user, "view_compliancefile")
+    return ComplianceFile.objects.select_related("imported_by")
+
+
+def condition_evaluations_for_user(*, user, programme: Programme) -> QuerySet[ConditionEvaluation]:
+    _require(user, "view_conditionevaluation")
+    return ConditionEvaluation.objects.filter(programme=programme).select_related("evaluated_by")
+
+
+def condition_evaluation_get_for_user(*, user, programme: Programme, quarter: str) -> ConditionEvaluation:
+    evaluation = (
+        condition_evaluations_for_user(user=user, programme=programme).filter(quarter=quarter).first()
+    )
+    if evaluation is None:
+        raise Http404
+    return evaluation
+
+
+def condition_outcomes_for_user(
+    *, user, evaluation: ConditionEvaluation, action: str | None = None
+) -> QuerySet[ConditionOutcome]:
+    """The beneficiaries an evaluation suspended or resumed, in the reader's districts."""
+    _require(user, "view_conditionoutcome")
+    outcomes = evaluation.outcomes.filter(
+        beneficiary__household__in=households_for_user(user=user).values("id")
+    )
+    if action:
+        outcomes = outcomes.filter(action=action)
+    return outcomes.select_related(
+        "beneficiary__household", "beneficiary__household__district", "beneficiary__member"
+    ).order_by("action", "beneficiary__household__household_ref", "beneficiary__member__member_no")
+
+
+def household_health_visits(*, user, household: Household) -> list[HealthVisit]:
+    """The latest visits recorded for the household's members (none for those who may not read them)."""
+    if not user.has_perm("programs.view_healthvisit"):
+        return []
+    return list(
+        HealthVisit.objects.filter(member__household=household)
+        .select_related("member")
+        .order_by("-visited_on", "-id")[:RECENT_VISITS]
+    )

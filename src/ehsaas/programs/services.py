@@ -3,23 +3,37 @@ it on and off, running enrolment as a job, approving and confirming the list (tw
 and changing one beneficiary's status. Each checks who may act, refuses with a message constant, and
 records an audit event in the same transaction."""
 
+from datetime import date
+
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ehsaas.core.services import audit_record, job_create
-from ehsaas.programs.choices import BeneficiaryStatus, ProgrammeStatus, RunStatus
+from ehsaas.programs.choices import BeneficiaryStatus, ComplianceFileKind, ProgrammeStatus, RunStatus
+from ehsaas.programs.compliance import (
+    ComplianceImport,
+    attendance_file_read,
+    attendance_write,
+    visits_file_read,
+    visits_write,
+)
+from ehsaas.programs.conditions import conditions_compute
 from ehsaas.programs.enrolment import enrolment_apply, enrolment_run_create
 from ehsaas.programs.fields import rule_fields
 from ehsaas.programs.models import (
     Beneficiary,
     BeneficiaryStatusChange,
     BenefitRule,
+    ComplianceFile,
+    ConditionEvaluation,
     ConditionRule,
     EnrolmentRun,
+    HealthVisit,
     Programme,
 )
+from ehsaas.programs.quarters import InvalidQuarter, Quarter
 from ehsaas.programs.rules import compile_rules, parse_rule
 from ehsaas.programs.tasks import ENROLMENT_KIND, compute_enrolment_job
 
@@ -218,3 +232,115 @@ def beneficiary_set_status(*, acting_user, beneficiary: Beneficiary, status: str
     audit_record(actor=acting_user, action="beneficiary.status", subject=beneficiary,
                  summary=f"{status}: {reason.strip()}")  # fmt: skip
     return beneficiary
+
+
+# Conditionalities: what schools and centres report, and a quarter judged.
+
+MSG_NO_CONDITIONS = _("%(programme)s has no conditions to keep the benefit: there is nothing to evaluate.")
+MSG_QUARTER_NOT_ENDED = _("%(quarter)s has not ended yet: a quarter is evaluated after its last day.")
+MSG_NOT_EVALUATED = _(
+    "Only an active or paused programme's conditions are evaluated; this one is %(status)s."
+)
+MSG_VISIT_TWICE = _("This visit is recorded already.")
+MSG_VISIT_FUTURE = _("A visit is recorded once it has happened: the date is after today.")
+MSG_MEMBER_GONE = _("Visits are recorded for active members of a household only.")
+
+
+def _require_unless_system(user, permission: str) -> None:
+    """`user` None is the system (a command run by the operator), who may do what the command does."""
+    if user is not None:
+        _require(user, permission)
+
+
+def _actor(user):
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def compliance_file_import(
+    *, acting_user, kind: str, data: bytes, file_name: str, today: date | None = None
+) -> ComplianceImport:
+    """Import a school's attendance file or a health centre's visits file, whole or not at all: a file
+    with a bad line raises ComplianceFileRefused naming every bad line, and nothing is written."""
+    _require_unless_system(acting_user, "record_compliance")
+    today = today or timezone.localdate()
+    now, user = timezone.now(), _actor(acting_user)
+    if kind == ComplianceFileKind.ATTENDANCE:
+        rows = attendance_file_read(data, label=file_name, today=today)
+        result = attendance_write(rows, source=file_name, now=now, user_id=getattr(user, "pk", None))
+    else:
+        rows = visits_file_read(data, label=file_name, today=today)
+        result = visits_write(rows, source=file_name, now=now, user_id=getattr(user, "pk", None))
+    record = ComplianceFile.objects.create(
+        kind=kind, file_name=file_name[:255], imported_at=now, imported_by=user, **result.as_dict()
+    )
+    audit_record(
+        actor=acting_user, action=f"compliance.{kind}_imported", subject=record,
+        summary=f"{file_name}: {result.new} new, {result.changed} corrected, {result.unchanged} already recorded",
+        changes=result.as_dict(),
+    )  # fmt: skip
+    return result
+
+
+@transaction.atomic
+def health_visit_record(
+    *, acting_user, member, kind: str, visited_on: date, centre: str = "", today: date | None = None
+) -> HealthVisit:
+    """One visit seen on a health card, recorded from the household's page."""
+    _require(acting_user, "record_health_visit")
+    if member.status != "active":
+        raise ProgrammeRefused(MSG_MEMBER_GONE)
+    if visited_on > (today or timezone.localdate()):
+        raise ProgrammeRefused(MSG_VISIT_FUTURE)
+    try:
+        with transaction.atomic():
+            visit = HealthVisit.objects.create(
+                member=member, kind=kind, visited_on=visited_on, centre=centre.strip()[:120],
+                recorded_at=timezone.now(), recorded_by=acting_user,
+            )  # fmt: skip
+    except IntegrityError:
+        raise ProgrammeRefused(MSG_VISIT_TWICE) from None
+    audit_record(actor=acting_user, action="compliance.visit_recorded", subject=visit,
+                 summary=f"{visit.get_kind_display()} on {visited_on} (member {member.pk})")  # fmt: skip
+    return visit
+
+
+@transaction.atomic
+def conditions_evaluate(
+    *, acting_user, programme: Programme, quarter: str, today: date | None = None
+) -> ConditionEvaluation:
+    """Judge a programme's conditions for a quarter that has ended: suspend those who missed a condition
+    as many quarters in a row as it allows, resume those an evaluation suspended who meet them all
+    again, each with a status history row and a notice. The same quarter evaluated again changes only
+    what changed since."""
+    _require_unless_system(acting_user, "evaluate_conditions")
+    try:
+        judged = Quarter.parse(quarter)
+    except InvalidQuarter as error:
+        raise ProgrammeRefused(str(error)) from None
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if programme.status not in (ProgrammeStatus.ACTIVE, ProgrammeStatus.PAUSED):
+        raise ProgrammeRefused(MSG_NOT_EVALUATED, params={"status": programme.get_status_display()})
+    if not programme.condition_rules.exists():
+        raise ProgrammeRefused(MSG_NO_CONDITIONS, params={"programme": programme.name})
+    if judged.last_day >= (today or timezone.localdate()):
+        raise ProgrammeRefused(MSG_QUARTER_NOT_ENDED, params={"quarter": str(judged)})
+    now, user = timezone.now(), _actor(acting_user)
+    evaluation, created = ConditionEvaluation.objects.get_or_create(
+        programme=programme, quarter=str(judged), defaults={"evaluated_at": now, "evaluated_by": user}
+    )
+    figures = conditions_compute(programme, judged, evaluation, acting_user=user)
+    if created or figures.changed:
+        evaluation.evaluated_at, evaluation.evaluated_by = now, user
+        evaluation.judged, evaluation.met = figures.judged, figures.met
+        evaluation.missed = figures.judged - figures.met
+        evaluation.suspended = evaluation.outcomes.filter(action="suspended").count()
+        evaluation.resumed = evaluation.outcomes.filter(action="resumed").count()
+        evaluation.save(update_fields=["evaluated_at", "evaluated_by", "judged", "met", "missed", "suspended",
+                                       "resumed"])  # fmt: skip
+    audit_record(
+        actor=acting_user, action="conditions.evaluated", subject=evaluation,
+        summary=f"{programme.code} {judged}: {figures.judged} judged, {figures.suspended} suspended, "
+        f"{figures.resumed} resumed",
+    )  # fmt: skip
+    return evaluation

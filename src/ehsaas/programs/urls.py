@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ehsaas.programs import views
+from ehsaas.programs import compliance_views, views
 
 app_name = "programs"
 
@@ -10,10 +10,19 @@ urlpatterns = [
     path("programmes/runs/<int:pk>/", views.run_detail, name="run"),
     path("programmes/runs/of-job/<int:pk>/", views.run_of_job, name="run_of_job"),
     path("programmes/beneficiaries/<int:pk>/status/", views.beneficiary_status, name="beneficiary_status"),
+    path("programmes/compliance/", compliance_views.compliance_files, name="compliance"),
+    path("programmes/households/<int:pk>/visits/", compliance_views.health_visit_record, name="health_visit"),
     path("programmes/<slug:code>/", views.programme_detail, name="detail"),
     path("programmes/<slug:code>/edit/", views.programme_edit, name="edit"),
     path("programmes/<slug:code>/try/", views.programme_try, name="try"),
     path("programmes/<slug:code>/enrol/", views.enrolment_start, name="enrol"),
     path("programmes/<slug:code>/beneficiaries/", views.beneficiaries, name="beneficiaries"),
+    path("programmes/<slug:code>/conditions/", compliance_views.condition_evaluations, name="evaluations"),
+    path("programmes/<slug:code>/conditions/evaluate/", compliance_views.condition_evaluate, name="evaluate"),
+    path(
+        "programmes/<slug:code>/conditions/<str:quarter>/",
+        compliance_views.condition_evaluation,
+        name="evaluation",
+    ),
     path("programmes/<slug:code>/<str:action>/", views.programme_status, name="status"),
 ]

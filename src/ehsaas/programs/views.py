@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,17 +22,20 @@ from ehsaas.programs.forms import (
     BenefitFormSet,
     ConditionFormSet,
     DecisionForm,
+    HealthVisitForm,
     ProgrammeForm,
     TestHouseholdsForm,
     kept_rows,
 )
 from ehsaas.programs.models import Programme
+from ehsaas.programs.quarters import last_ended_quarter
 from ehsaas.programs.selectors import (
     beneficiaries_for_user,
     enrolment_changes,
     enrolment_run_get_for_user,
     enrolment_runs_for_user,
     household_beneficiaries,
+    household_health_visits,
     programme_get_for_user,
     programme_test,
     programmes_for_user,
@@ -60,6 +64,7 @@ def programme_detail(request: HttpRequest, code: str) -> HttpResponse:
         "programme": programme, "runs": runs,
         "counts": [(status, label, counts.get(status, 0)) for status, label in BeneficiaryStatus.choices],
         "benefits": programme.benefit_rules.all(), "conditions": programme.condition_rules.all(),
+        "last_quarter": last_ended_quarter(timezone.localdate()),
     })  # fmt: skip
 
 
@@ -228,5 +233,9 @@ def household_panel(*, household, user) -> dict | None:
     rows = household_beneficiaries(user=user, household=household)
     if not rows and not user.has_perm("programs.view_programme"):
         return None
+    may_record_visit = user.has_perm("programs.record_health_visit")
     return {"beneficiaries": rows, "may_change": user.has_perm("programs.configure_programme"),
-            "status_form": BeneficiaryStatusForm(), "statuses": BeneficiaryStatus.choices}  # fmt: skip
+            "status_form": BeneficiaryStatusForm(), "statuses": BeneficiaryStatus.choices,
+            "household": household, "visits": household_health_visits(user=user, household=household),
+            "may_record_visit": may_record_visit,
+            "visit_form": HealthVisitForm(household=household) if may_record_visit else None}  # fmt: skip
