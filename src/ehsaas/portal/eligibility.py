@@ -30,7 +30,7 @@ from django.utils.translation import get_language
 from ehsaas.portal.choices import EligibilityStatus
 from ehsaas.portal.cnic import parse_cnic
 from ehsaas.portal.messages import answer_text, sms_text
-from ehsaas.portal.selectors import Enrolment, Holder, enrolments_of_household, holder_of_cnic
+from ehsaas.portal.selectors import Enrolment, Holder, household_facts_for_cnic
 from ehsaas.programs.choices import BeneficiaryStatus
 
 ENROLLED = (BeneficiaryStatus.POTENTIAL, BeneficiaryStatus.ACTIVE)
@@ -99,6 +99,4 @@ def eligibility_of(holder: Holder | None, enrolments: list[Enrolment]) -> Eligib
 def eligibility_for_cnic(cnic_text: str) -> EligibilityAnswer:
     """The answer for a CNIC as a person typed it; InvalidIdentifier (with a message saying what is
     wrong) when it is not one."""
-    holder = holder_of_cnic(parse_cnic(cnic_text))
-    enrolments = enrolments_of_household(holder.household_id) if holder else []
-    return eligibility_of(holder, enrolments)
+    return eligibility_of(*household_facts_for_cnic(parse_cnic(cnic_text)))
