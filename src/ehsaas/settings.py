@@ -179,7 +179,8 @@ CHECK_LIMIT_PER_IP = env_rate("CHECK_LIMIT_PER_IP", "30/h")
 CHECK_LIMIT_PER_PHONE = env_rate("CHECK_LIMIT_PER_PHONE", "10/d")
 # Where the client's address is read from: REMOTE_ADDR, or the header a proxy in front sets (nginx's
 # X-Real-IP arrives as HTTP_X_REAL_IP). Behind a proxy REMOTE_ADDR is the proxy, the same for everyone.
-RATELIMIT_IP_META_KEY = env_str("CHECK_CLIENT_ADDRESS_FROM", "REMOTE_ADDR")
+CHECK_CLIENT_ADDRESS_FROM = env_str("CHECK_CLIENT_ADDRESS_FROM", "REMOTE_ADDR")
+RATELIMIT_IP_META_KEY = "ehsaas.portal.limits.client_address"
 # The shared secret the SMS gateway adds to its get-url (`&token=…`). Without one, /sms/inbound answers
 # only a gateway on this machine (loopback), so that nobody can call it directly with made-up numbers.
 SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN")

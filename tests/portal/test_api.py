@@ -106,11 +106,32 @@ def test_the_page_and_the_api_share_one_count_per_address(client, registered, se
 
 def test_the_address_can_come_from_a_proxy_s_header(client, registered, settings):
     settings.CHECK_LIMIT_PER_IP = "1/h"
-    settings.RATELIMIT_IP_META_KEY = "HTTP_X_REAL_IP"
+    settings.CHECK_CLIENT_ADDRESS_FROM = "HTTP_X_REAL_IP"
     cnic = registered()
     assert check(client, {"cnic": cnic}, HTTP_X_REAL_IP="198.51.100.1").status_code == 200
     assert check(client, {"cnic": cnic}, HTTP_X_REAL_IP="198.51.100.2").status_code == 200
     assert check(client, {"cnic": cnic}, HTTP_X_REAL_IP="198.51.100.1").status_code == 429
+
+
+def test_behind_a_proxy_the_last_forwarded_address_counts_not_what_the_client_wrote(
+    client, registered, settings
+):
+    settings.CHECK_LIMIT_PER_IP = "1/h"
+    settings.CHECK_CLIENT_ADDRESS_FROM = "HTTP_X_FORWARDED_FOR"
+    cnic = registered()
+    assert check(client, {"cnic": cnic}, HTTP_X_FORWARDED_FOR="10.9.9.1, 198.51.100.1").status_code == 200
+    assert check(client, {"cnic": cnic}, HTTP_X_FORWARDED_FOR="10.9.9.2, 198.51.100.1").status_code == 429
+
+
+def test_without_the_proxy_s_header_or_with_nonsense_in_it_the_connection_s_address_counts(
+    client, registered, settings
+):
+    settings.CHECK_LIMIT_PER_IP = "1/h"
+    settings.CHECK_CLIENT_ADDRESS_FROM = "HTTP_X_REAL_IP"
+    cnic = registered()
+    assert check(client, {"cnic": cnic}).status_code == 200
+    assert check(client, {"cnic": cnic}, HTTP_X_REAL_IP="not an address").status_code == 429
+    assert check(client, {"cnic": cnic}, REMOTE_ADDR="192.0.2.9", HTTP_X_REAL_IP="").status_code == 200
 
 
 def test_the_check_is_described_at_api_docs(client, db):

@@ -6,6 +6,8 @@ should not use up their checks. The page and the API share one count per address
 since every SMS arrives from the gateway's one address.
 """
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
 from django_ratelimit.core import get_usage
@@ -22,6 +24,18 @@ class TooManyChecks(Exception):
     def __init__(self, retry_after: int):
         super().__init__(f"too many checks; try again in {retry_after} s")
         self.retry_after = max(retry_after, 1)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address, for the limit per address (django-ratelimit's RATELIMIT_IP_META_KEY): from
+    the header the proxy in front sets (CHECK_CLIENT_ADDRESS_FROM), the last address it lists (the one
+    our proxy added; those before it are whatever the client wrote), or REMOTE_ADDR when the request
+    did not come through the proxy or the header holds no address."""
+    forwarded = request.META.get(settings.CHECK_CLIENT_ADDRESS_FROM, "").split(",")[-1].strip()
+    try:
+        return str(ipaddress.ip_address(forwarded))
+    except ValueError:
+        return request.META["REMOTE_ADDR"]
 
 
 def _count(request: HttpRequest, *, group: str, key, rate: str) -> None:
