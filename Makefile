@@ -41,6 +41,7 @@ lint: setup
 	$(BIN)/ruff format --check src tests bench
 
 bench: setup
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python bench/run.py
 
 messages: setup
