@@ -1,6 +1,10 @@
 from django.contrib import admin
 
 from ehsaas.programs.models import (
+    Application,
+    ApplicationDocument,
+    ApplicationQuota,
+    ApplicationStatusChange,
     Beneficiary,
     BeneficiaryStatusChange,
     BenefitRule,
@@ -24,11 +28,16 @@ class ConditionRuleInline(admin.TabularInline):
     extra = 0
 
 
+class ApplicationQuotaInline(admin.TabularInline):
+    model = ApplicationQuota
+    extra = 0
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
     list_display = ("code", "name_en", "unit", "frequency", "status", "starts_on")
     list_filter = ("status", "unit", "frequency")
-    inlines = [BenefitRuleInline, ConditionRuleInline]
+    inlines = [BenefitRuleInline, ConditionRuleInline, ApplicationQuotaInline]
 
 
 @admin.register(Beneficiary)
@@ -77,3 +86,29 @@ class NoticeAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind", "language")
     raw_id_fields = ("beneficiary",)
     search_fields = ("key", "phone")
+
+
+class ApplicationDocumentInline(admin.TabularInline):
+    model = ApplicationDocument
+    extra = 0
+    fields = ("name", "content_type", "size", "uploaded_at")
+    readonly_fields = fields
+
+
+class ApplicationStatusChangeInline(admin.TabularInline):
+    model = ApplicationStatusChange
+    extra = 0
+    readonly_fields = ("from_status", "to_status", "reason", "changed_at", "changed_by")
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Read here; decided on the application's own page, which records the history and the notice."""
+
+    list_display = ("__str__", "programme", "full_name", "status", "proposal", "rank", "submitted_at")
+    list_filter = ("programme", "status", "channel")
+    search_fields = ("cnic", "full_name")
+    raw_id_fields = ("member", "household")
+    readonly_fields = ("status", "decision_reason", "decided_at", "decided_by", "need", "rank_score", "rank",
+                       "places", "proposal", "ranked_at")  # fmt: skip
+    inlines = [ApplicationDocumentInline, ApplicationStatusChangeInline]

@@ -103,6 +103,7 @@ class ComplianceAction(models.TextChoices):
 class NoticeKind(models.TextChoices):
     CONDITION_SUSPENDED = "condition_suspended", _("Suspended for a condition not met")
     CONDITION_RESUMED = "condition_resumed", _("Resumed: conditions met again")
+    APPLICATION_DECIDED = "application_decided", _("An application decided")
 
 
 class NoticeStatus(models.TextChoices):
@@ -111,3 +112,51 @@ class NoticeStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+
+class ApplicationStatus(models.TextChoices):
+    """An application is submitted, reviewed (ranked, for programmes that rank), and decided with a
+    reason the applicant reads: accepted, rejected, or waitlisted until a place frees."""
+
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    WAITLISTED = "waitlisted", _("Waitlisted")
+
+
+# Applications still waiting for a final decision: one a person and programme at a time.
+OPEN_APPLICATION = (ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.WAITLISTED)
+# The decisions a person may take on an application, by its status.
+APPLICATION_MOVES = {
+    ApplicationStatus.SUBMITTED: (
+        ApplicationStatus.UNDER_REVIEW, ApplicationStatus.ACCEPTED, ApplicationStatus.REJECTED,
+        ApplicationStatus.WAITLISTED,
+    ),
+    ApplicationStatus.UNDER_REVIEW: (
+        ApplicationStatus.ACCEPTED, ApplicationStatus.REJECTED, ApplicationStatus.WAITLISTED,
+    ),
+    ApplicationStatus.WAITLISTED: (ApplicationStatus.ACCEPTED, ApplicationStatus.REJECTED),
+}  # fmt: skip
+
+
+class ApplicationChannel(models.TextChoices):
+    PUBLIC = "public", _("Public site")
+    STAFF = "staff", _("Staff, for the applicant")
+
+
+class Proposal(models.TextChoices):
+    """What ranking proposes for an application; a person confirms it."""
+
+    ACCEPT = "accept", _("Accept (within the quota)")
+    WAITLIST = "waitlist", _("Waitlist (beyond the quota)")
+
+
+class ApplicationFieldKind(models.TextChoices):
+    """The kinds of question a programme's application form may ask."""
+
+    TEXT = "text", _("Text")
+    NUMBER = "number", _("Number")
+    CHOICE = "choice", _("One of a list")
+    PROVINCE = "province", _("A province")
+    UNIVERSITY = "university", _("A university of the quota table")

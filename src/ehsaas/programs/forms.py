@@ -23,19 +23,29 @@ class ProgrammeForm(forms.ModelForm):
     class Meta:
         model = Programme
         fields = ["code", "name_en", "name_ur", "description", "unit", "one_per_household", "eligibility",
-                  "frequency", "benefit_cap", "budget", "quota", "starts_on", "ends_on"]  # fmt: skip
+                  "frequency", "benefit_cap", "budget", "quota", "starts_on", "ends_on", "takes_applications",
+                  "parameters"]  # fmt: skip
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "eligibility": forms.Textarea(attrs=RULE_WIDGET),
             "starts_on": forms.DateInput(attrs={"type": "date"}),
             "ends_on": forms.DateInput(attrs={"type": "date"}),
             "name_ur": forms.TextInput(attrs={"dir": "rtl", "lang": "ur"}),
+            "parameters": forms.Textarea(attrs={**RULE_WIDGET, "rows": 4}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].widget.attrs["dir"] = "ltr"
         style(self)
+
+    def clean_parameters(self) -> dict:
+        parameters = self.cleaned_data.get("parameters")
+        if parameters in (None, ""):
+            return {}
+        if not isinstance(parameters, dict):
+            raise forms.ValidationError(_("The settings are a JSON object: {…}."))
+        return parameters
 
     def clean(self):
         data = super().clean()

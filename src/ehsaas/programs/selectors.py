@@ -9,9 +9,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from ehsaas.core.identity import InvalidIdentifier, normalize_cnic
 from ehsaas.programs.choices import BeneficiaryStatus, ChangeKind
 from ehsaas.programs.enrolment import flag_ids, judge_units
 from ehsaas.programs.models import (
+    TRACKING_PREFIX,
+    Application,
+    ApplicationDocument,
     Beneficiary,
     Compliance,
     ComplianceFile,
@@ -192,3 +196,46 @@ def household_health_visits(*, user, household: Household) -> list[HealthVisit]:
         .select_related("member")
         .order_by("-visited_on", "-id")[:RECENT_VISITS]
     )
+
+
+# Applications.
+
+
+def applications_for_user(*, user) -> QuerySet[Application]:
+    _require(user, "view_application")
+    return Application.objects.select_related("programme", "household", "member")
+
+
+def application_get_for_user(*, user, pk: int) -> Application:
+    application = applications_for_user(user=user).filter(pk=pk).first()
+    if application is None:
+        raise Http404
+    return application
+
+
+def application_document_get_for_user(*, user, application: Application, pk: int) -> ApplicationDocument:
+    _require(user, "view_applicationdocument")
+    document = application.documents.filter(pk=pk).first()
+    if document is None:
+        raise Http404
+    return document
+
+
+def tracking_number_parse(text: str) -> int | None:
+    """APP-000123, app 123 or 123: the application's number; None when it is not one."""
+    cleaned = (text or "").strip().upper().replace(" ", "").replace("-", "")
+    cleaned = cleaned.removeprefix(TRACKING_PREFIX.rstrip("-"))
+    return int(cleaned) if cleaned.isdigit() and 0 < len(cleaned) <= 12 else None
+
+
+def application_tracked(*, number: str, cnic: str) -> Application | None:
+    """The application a person follows on the public page: found only when its tracking number and
+    the applicant's CNIC both match (anyone may try; what is shown is its status and the reason)."""
+    pk = tracking_number_parse(number)
+    try:
+        digits = normalize_cnic(cnic)
+    except InvalidIdentifier:
+        return None
+    if pk is None:
+        return None
+    return Application.objects.select_related("programme").filter(pk=pk, cnic=digits).first()

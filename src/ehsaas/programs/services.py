@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ehsaas.core.services import audit_record, job_create
+from ehsaas.programs.application_fields import parameters_check
 from ehsaas.programs.choices import BeneficiaryStatus, ComplianceFileKind, ProgrammeStatus, RunStatus
 from ehsaas.programs.compliance import (
     ComplianceImport,
@@ -50,6 +51,7 @@ MSG_STATUS_MOVE = _("A beneficiary who is %(status)s cannot be made %(to)s here.
 MSG_MOVE = {"activate": (ProgrammeStatus.DRAFT, ProgrammeStatus.PAUSED), "pause": (ProgrammeStatus.ACTIVE,),
             "close": (ProgrammeStatus.ACTIVE, ProgrammeStatus.PAUSED, ProgrammeStatus.DRAFT)}  # fmt: skip
 MSG_CANNOT = _("A programme that is %(status)s cannot be %(action)s.")
+MSG_BY_APPLICATION = _("%(programme)s takes its people from applications: rank and decide them instead.")
 ACTION_DONE = {"activate": _("activated"), "pause": _("paused"), "close": _("closed")}
 # Which status changes a person may make by hand (enrolment makes the others).
 STATUS_MOVES = {
@@ -89,6 +91,9 @@ def programme_save(
         benefits=[(b["kind"], b["label"], b.get("condition", ""), b["amount"]) for b in benefits],
         cap=fields.get("benefit_cap"), programme_codes=others,
     )  # fmt: skip
+    parameters_check(
+        fields.get("parameters") or {}, takes_applications=fields.get("takes_applications", False)
+    )
     catalogue = rule_fields(fields["unit"], others)
     for condition in conditions:
         if condition.get("applies_when", "").strip():
@@ -136,6 +141,8 @@ def enrolment_start(*, acting_user, programme: Programme) -> EnrolmentRun:
     _require(acting_user, "run_enrolment")
     if programme.status != ProgrammeStatus.ACTIVE:
         raise ProgrammeRefused(MSG_NOT_ACTIVE, params={"status": programme.get_status_display()})
+    if programme.takes_applications:
+        raise ProgrammeRefused(MSG_BY_APPLICATION, params={"programme": programme.name})
     job = job_create(
         kind=ENROLMENT_KIND,
         acting_user=acting_user,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ehsaas.programs import compliance_views, views
+from ehsaas.programs import application_views, compliance_views, views
 
 app_name = "programs"
 
@@ -11,6 +11,13 @@ urlpatterns = [
     path("programmes/runs/of-job/<int:pk>/", views.run_of_job, name="run_of_job"),
     path("programmes/beneficiaries/<int:pk>/status/", views.beneficiary_status, name="beneficiary_status"),
     path("programmes/compliance/", compliance_views.compliance_files, name="compliance"),
+    path("programmes/applications/", application_views.application_list, name="applications"),
+    path("programmes/applications/<int:pk>/", application_views.application_detail, name="application"),
+    path(
+        "programmes/applications/<int:pk>/documents/<int:document>/",
+        application_views.application_document,
+        name="application_document",
+    ),
     path("programmes/households/<int:pk>/visits/", compliance_views.health_visit_record, name="health_visit"),
     path("programmes/<slug:code>/", views.programme_detail, name="detail"),
     path("programmes/<slug:code>/edit/", views.programme_edit, name="edit"),
@@ -24,5 +31,19 @@ urlpatterns = [
         compliance_views.condition_evaluation,
         name="evaluation",
     ),
+    path(
+        "programmes/<slug:code>/applications/new/", application_views.application_new, name="application_new"
+    ),
+    path("programmes/<slug:code>/applications/rank/", application_views.applications_rank, name="rank"),
+    path(
+        "programmes/<slug:code>/applications/confirm/",
+        application_views.applications_confirm,
+        name="confirm_ranking",
+    ),
+    path("programmes/<slug:code>/quotas/", application_views.quotas, name="quotas"),
     path("programmes/<slug:code>/<str:action>/", views.programme_status, name="status"),
+    # The public site: apply without signing in, and follow an application.
+    path("apply/<slug:code>/", application_views.apply, name="apply"),
+    path("apply/<slug:code>/submitted/", application_views.applied, name="applied"),
+    path("track/", application_views.track, name="track"),
 ]
