@@ -316,3 +316,24 @@ def test_others_do_not_evaluate(pupil, personas, role):
     with pytest.raises(PermissionDenied):
         evaluate(personas[role], "2026-Q3")
     assert status_of(pupil) == BeneficiaryStatus.ACTIVE
+
+
+def test_a_household_served_as_a_whole_counts_the_visits_of_all_its_members(district_a, officer):
+    programme = Programme.objects.create(
+        code="family-health", name_en="Family health", name_ur="خاندانی صحت", unit="household",
+        eligibility="pmt_score <= 30", frequency="quarterly", starts_on=date(2026, 1, 1), status="active",
+    )  # fmt: skip
+    ConditionRule.objects.create(programme=programme, kind="health_visits", minimum=2)
+    both, one = family(district_a, score=20), family(district_a, score=20)
+    for household in (both, one):
+        Beneficiary.objects.create(programme=programme, household=household, status="active",
+                                   status_since=timezone.now())  # fmt: skip
+    for member in both.members.all():
+        visited(member, HealthVisitKind.CHECK_UP, date(2026, 7, 9))
+    visited(one.members.first(), HealthVisitKind.CHECK_UP, date(2026, 7, 9))
+
+    evaluate(officer, "2026-Q3", code="family-health")
+
+    assert Beneficiary.objects.get(household=both).status == BeneficiaryStatus.ACTIVE
+    assert Beneficiary.objects.get(household=one).status == BeneficiaryStatus.SUSPENDED
+    assert Compliance.objects.get(beneficiary__household=one).value == 1

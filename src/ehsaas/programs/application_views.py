@@ -7,7 +7,7 @@ confirmation. Views parse the request, check permission, call one selector or se
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -156,7 +156,7 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST":
         if not request.user.has_perm("programs.decide_application"):
-            return HttpResponse(status=403)
+            raise PermissionDenied
         if form.is_valid():
             try:
                 services.application_decide(

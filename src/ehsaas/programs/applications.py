@@ -6,13 +6,14 @@ decision is taken."""
 
 from datetime import date
 
+import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
-from ehsaas.core.frames import frame_insert
+from ehsaas.core.frames import frame_insert, sql_frame
 from ehsaas.core.identity import InvalidIdentifier, normalize_cnic, normalize_mobile
 from ehsaas.core.services import audit_record
 from ehsaas.programs.application_fields import answers_clean, application_fields, ranking
@@ -26,6 +27,7 @@ from ehsaas.programs.choices import (
 )
 from ehsaas.programs.conditions import NOTICE_LANGUAGE
 from ehsaas.programs.models import (
+    TRACKING_PREFIX,
     Application,
     ApplicationDocument,
     ApplicationQuota,
@@ -300,10 +302,7 @@ def applications_confirm_ranking(*, acting_user, programme: Programme) -> dict[s
             params,
         )
         cursor.execute(f"DROP TABLE {table}")
-    written = ApplicationStatusChange.objects.filter(
-        application__programme=programme, changed_at=moment, changed_by=acting_user
-    ).select_related("application__programme", "application__member", "application__household")
-    Notice.objects.bulk_create(_decision_notice(change) for change in written)
+    _decision_notices_queue(programme, params)
     counts = {"accepted": decided.filter(decided["to_status"] == "accepted").height}
     counts["waitlisted"] = decided.height - counts["accepted"]
     audit_record(actor=acting_user, action="applications.decided", subject=programme,
@@ -312,17 +311,63 @@ def applications_confirm_ranking(*, acting_user, programme: Programme) -> dict[s
     return counts
 
 
+def _decision_notice_text(programme: Programme, status: str, number: str) -> str:
+    """The notice of a decision, in NOTICE_LANGUAGE (`number` may be "{}", to be filled per row)."""
+    with translation.override(NOTICE_LANGUAGE):
+        return _g(NOTICE_DECIDED) % {
+            "number": number, "programme": programme.name, "status": ApplicationStatus(status).label,
+        }  # fmt: skip
+
+
 def _decision_notice(change: ApplicationStatusChange) -> Notice:
     application = change.application
-    with translation.override(NOTICE_LANGUAGE):
-        text = _g(NOTICE_DECIDED) % {
-            "number": application.tracking_number, "programme": application.programme.name,
-            "status": ApplicationStatus(change.to_status).label,
-        }  # fmt: skip
     return Notice(
         key=f"application-change:{change.pk}", kind=NoticeKind.APPLICATION_DECIDED, application=application,
-        phone=_notice_phone(application), language=NOTICE_LANGUAGE, text=text, created_at=change.changed_at,
+        phone=_notice_phone(application), language=NOTICE_LANGUAGE, created_at=change.changed_at,
+        text=_decision_notice_text(application.programme, change.to_status, application.tracking_number),
     )  # fmt: skip
+
+
+def _decision_notices_queue(programme: Programme, params: dict) -> None:
+    """A notice for each status change just written (at params["now"] by params["user"]), set-based."""
+    changes = sql_frame(
+        """SELECT c.id AS change_id, a.id AS application_id, c.to_status,
+               COALESCE(NULLIF(a.phone, ''), NULLIF(m.phone, ''), h.phone, '') AS phone
+        FROM programs_applicationstatuschange c
+        JOIN programs_application a ON a.id = c.application_id
+        LEFT JOIN registry_member m ON m.id = a.member_id
+        LEFT JOIN registry_household h ON h.id = a.household_id
+        WHERE a.programme_id = %(programme)s AND c.changed_at = %(now)s AND c.changed_by_id = %(user)s""",
+        params | {"programme": programme.pk},
+        schema={
+            "change_id": pl.Int64,
+            "application_id": pl.Int64,
+            "to_status": pl.String,
+            "phone": pl.String,
+        },
+    )
+    number = pl.lit(TRACKING_PREFIX) + pl.col("application_id").cast(pl.String).str.zfill(6)
+    text = pl.lit(None, dtype=pl.String)
+    for status in changes["to_status"].unique().to_list():
+        template = _decision_notice_text(programme, status, "{}")
+        text = pl.when(pl.col("to_status") == status).then(pl.format(template, number)).otherwise(text)
+    table = "application_notices"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {table} (change_id bigint, application_id bigint, phone varchar(16), text text)"
+        )
+    frame_insert(table, changes.select("change_id", "application_id", "phone", text.alias("text")))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO programs_notice (key, kind, beneficiary_id, application_id, phone, language, text, status,
+                    created_at, attempts, error)
+                SELECT 'application-change:' || n.change_id, %(kind)s, NULL, n.application_id, n.phone, %(language)s,
+                       n.text, 'pending', %(now)s, 0, ''
+                FROM {table} n""",
+            params | {"kind": NoticeKind.APPLICATION_DECIDED.value, "language": NOTICE_LANGUAGE},
+        )
+        cursor.execute(f"DROP TABLE {table}")
 
 
 @transaction.atomic

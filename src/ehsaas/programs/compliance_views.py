@@ -5,7 +5,7 @@ permission, call one selector or service and render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -39,7 +39,7 @@ def compliance_files(request: HttpRequest) -> HttpResponse:
     refused = None
     if request.method == "POST":
         if not request.user.has_perm("programs.record_compliance"):
-            return HttpResponse(status=403)
+            raise PermissionDenied
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:

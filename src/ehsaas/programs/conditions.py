@@ -99,14 +99,15 @@ def _beneficiaries(programme: Programme) -> pl.DataFrame:
         """SELECT b.id AS beneficiary_id, b.household_id, COALESCE(b.member_id, 0) AS member_id, b.status,
                EXISTS (SELECT 1 FROM programs_conditionoutcome o WHERE o.beneficiary_id = b.id
                        AND o.action = 'suspended' AND o.at = b.status_since) AS held,
-               COALESCE(NULLIF(m.phone, ''), h.phone) AS phone
+               COALESCE(NULLIF(m.phone, ''), h.phone) AS phone,
+               b.member_id IS NULL OR m.status = 'active' AS present
         FROM programs_beneficiary b
         JOIN registry_household h ON h.id = b.household_id
         LEFT JOIN registry_member m ON m.id = b.member_id
         WHERE b.programme_id = %s AND b.status IN ('active', 'suspended')""",
         [programme.pk],
         schema={"beneficiary_id": pl.Int64, "household_id": pl.Int64, "member_id": pl.Int64,
-                "status": pl.String, "held": pl.Boolean, "phone": pl.String},
+                "status": pl.String, "held": pl.Boolean, "phone": pl.String, "present": pl.Boolean},
     )  # fmt: skip
 
 
@@ -114,7 +115,16 @@ def _who_is_judged(
     programme: Programme, beneficiaries: pl.DataFrame, conditions: list[ConditionRule], day: date
 ) -> pl.DataFrame:
     """(beneficiary_id, household_id, member_id, kind): each beneficiary and each condition that applies
-    to it, judged on the unit frames of its household (a read of many households at a time)."""
+    to it, judged on the unit frames of its household (a read of many households at a time). When no
+    condition has a rule, every beneficiary still a member of the registry is judged on every condition,
+    and no frame is read."""
+    schema = {"beneficiary_id": pl.Int64, "household_id": pl.Int64, "member_id": pl.Int64, "kind": pl.String}
+    if not any(condition.applies_when.strip() for condition in conditions):
+        present = beneficiaries.filter("present").select("beneficiary_id", *_KEY)
+        kinds = pl.DataFrame(
+            {"kind": [condition.kind for condition in conditions]}, schema={"kind": pl.String}
+        )
+        return present.join(kinds, how="cross").select(list(schema))
     applies, flags = _applies(programme, conditions)
     households = beneficiaries["household_id"].unique().sort().to_list()
     parts = []
@@ -131,27 +141,32 @@ def _who_is_judged(
                     "beneficiary_id", *_KEY, pl.lit(condition.kind).alias("kind")
                 )
             )
-    schema = {"beneficiary_id": pl.Int64, "household_id": pl.Int64, "member_id": pl.Int64, "kind": pl.String}
     return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
 
 
 def _figures(programme: Programme, quarter: Quarter) -> pl.DataFrame:
-    """(household_id, member_id, kind, value): the quarter's attendance and visit counts of the members
-    of the programme's beneficiaries' households."""
-    households = (
-        "SELECT b.household_id FROM programs_beneficiary b "
-        "WHERE b.programme_id = %(programme)s AND b.status IN ('active', 'suspended')"
-    )
+    """(household_id, member_id, kind, value): the quarter's attendance and visit counts of the
+    programme's current beneficiaries (of every member of their households, for a programme that serves
+    households)."""
     visit_kinds = " ".join(f"WHEN '{visit}' THEN '{kind}'" for kind, visit in VISITS_COUNTED.items())
+    if programme.unit == Unit.HOUSEHOLD:
+        people = (
+            "registry_member p JOIN programs_beneficiary b ON b.household_id = p.household_id"
+            " AND b.member_id IS NULL AND p.status = 'active'"
+        )
+        person = "p.id"
+    else:
+        people, person = "programs_beneficiary b", "b.member_id"
+    current = "b.programme_id = %(programme)s AND b.status IN ('active', 'suspended')"
     return sql_frame(
-        f"""SELECT m.household_id, a.member_id, 'school_attendance' AS kind, a.attendance AS value
-        FROM programs_schoolattendance a JOIN registry_member m ON m.id = a.member_id
-        WHERE a.quarter = %(quarter)s AND m.household_id IN ({households})
+        f"""SELECT b.household_id, a.member_id, 'school_attendance' AS kind, a.attendance AS value
+        FROM {people} JOIN programs_schoolattendance a ON a.member_id = {person}
+        WHERE {current} AND a.quarter = %(quarter)s
         UNION ALL
-        SELECT m.household_id, v.member_id, CASE v.kind {visit_kinds} END AS kind, COUNT(*) AS value
-        FROM programs_healthvisit v JOIN registry_member m ON m.id = v.member_id
-        WHERE v.visited_on BETWEEN %(first)s AND %(last)s AND m.household_id IN ({households})
-        GROUP BY m.household_id, v.member_id, v.kind""",
+        SELECT b.household_id, v.member_id, CASE v.kind {visit_kinds} END AS kind, COUNT(*) AS value
+        FROM {people} JOIN programs_healthvisit v ON v.member_id = {person}
+        WHERE {current} AND v.visited_on BETWEEN %(first)s AND %(last)s
+        GROUP BY b.household_id, v.member_id, v.kind""",
         {"quarter": str(quarter), "programme": programme.pk, "first": quarter.first_day.isoformat(),
          "last": quarter.last_day.isoformat()},
         schema={"household_id": pl.Int64, "member_id": pl.Int64, "kind": pl.String, "value": pl.Float64},
@@ -313,6 +328,9 @@ def decisions_apply(evaluation: ConditionEvaluation, decided: pl.DataFrame, *, a
             "to_status varchar(10), reason text, notice_kind varchar(24), phone varchar(16), notice text)"
         )
     frame_insert(_DECISIONS_TABLE, decided)
+    if connection.vendor == "postgresql":  # a temporary table has no statistics until it is analysed
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {_DECISIONS_TABLE}")
     params = {"evaluation": evaluation.pk, "now": connection.ops.adapt_datetimefield_value(timezone.now()),
               "user": getattr(acting_user, "pk", None), "language": NOTICE_LANGUAGE}  # fmt: skip
     decisions_of = f"FROM {_DECISIONS_TABLE} d JOIN programs_beneficiary b ON b.id = d.beneficiary_id"
