@@ -1,0 +1,50 @@
+"""The programmes app's models, by subdomain: programmes and their rules, beneficiaries and enrolment,
+conditionalities, applications."""
+
+from ehsaas.programs.models.applications import (
+    TRACKING_PREFIX,
+    Application,
+    ApplicationDocument,
+    ApplicationQuota,
+    ApplicationStatusChange,
+    document_path,
+)
+from ehsaas.programs.models.beneficiaries import (
+    Beneficiary,
+    BeneficiaryStatusChange,
+    EnrolmentChange,
+    EnrolmentRun,
+)
+from ehsaas.programs.models.compliance import (
+    Compliance,
+    ComplianceFile,
+    ConditionEvaluation,
+    ConditionOutcome,
+    HealthVisit,
+    Notice,
+    SchoolAttendance,
+)
+from ehsaas.programs.models.programmes import BenefitRule, ConditionRule, Programme
+
+__all__ = [
+    "TRACKING_PREFIX",
+    "Application",
+    "ApplicationDocument",
+    "ApplicationQuota",
+    "ApplicationStatusChange",
+    "Beneficiary",
+    "BeneficiaryStatusChange",
+    "BenefitRule",
+    "Compliance",
+    "ComplianceFile",
+    "ConditionEvaluation",
+    "ConditionOutcome",
+    "ConditionRule",
+    "EnrolmentChange",
+    "EnrolmentRun",
+    "HealthVisit",
+    "Notice",
+    "Programme",
+    "SchoolAttendance",
+    "document_path",
+]
