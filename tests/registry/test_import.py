@@ -180,6 +180,19 @@ def test_a_member_number_given_twice_is_reported_at_the_second_line(tmp_path, di
     ]  # fmt: skip
 
 
+def test_only_the_household_that_repeats_a_member_number_is_rejected(tmp_path, district_a):
+    members = family("HH1", 1) + family("HH2", 10)
+    members[5]["member_no"] = "1"
+
+    result, problems = run(
+        tmp_path, [household_row(district_a, "HH1"), household_row(district_a, "HH2")], members
+    )
+
+    assert (result.accepted, result.rejected) == (1, 1)
+    assert [(p["line"], p["household_ref"]) for p in problems] == [("7", "HH2")]
+    assert problems[0]["message"] == k.MSG_DUPLICATE_MEMBER_NO % {"no": 1, "ref": "HH2", "line": 5}
+
+
 def test_an_id_number_held_by_another_household_is_a_conflict_naming_that_household(tmp_path, district_a):
     run(tmp_path, [household_row(district_a, "HH1")], family("HH1", 1))
     newcomer = family("HH2", 20)

@@ -26,11 +26,11 @@ def _problems(
 
 
 def check_cross_row_rules(*, area: StageArea, households_label: str, members_label: str) -> None:
-    """The rules about households and the rules about member and ID numbers read different staging
-    rows, so they run side by side."""
+    """The rules about households and their members (which read the per-household summary) and the rules
+    about ID numbers read different staging rows, so they run side by side."""
     side_by_side(
         area,
-        partial(_check_numbers, members_label=members_label),
+        partial(_check_id_numbers, members_label=members_label),
         partial(_check_households, households_label=households_label, members_label=members_label),
     )
 
@@ -71,26 +71,30 @@ def _check_households(*, households_label: str, members_label: str) -> None:
             message_sql(template, ref="x.household_ref", count="x.heads"),
             [members_label],
         )
-
-
-def _check_numbers(*, members_label: str) -> None:
     _problems(
         """SELECT %s, m.line, 'member_no', m.household_ref, {message}
            FROM stage_member m
-           JOIN (SELECT household_ref, member_no, MIN(line) AS first_line FROM stage_member
-                 WHERE member_no IS NOT NULL GROUP BY household_ref, member_no HAVING COUNT(*) > 1) d
+           JOIN (SELECT n.household_ref, n.member_no, MIN(n.line) AS first_line
+                 FROM stage_summary x JOIN stage_member n ON n.household_ref = x.household_ref
+                 WHERE x.repeated_numbers > 0 AND n.member_no IS NOT NULL
+                 GROUP BY n.household_ref, n.member_no HAVING COUNT(*) > 1) d
              ON d.household_ref = m.household_ref AND d.member_no = m.member_no
            WHERE m.line > d.first_line""",
         message_sql(k.MSG_DUPLICATE_MEMBER_NO, no="m.member_no", ref="m.household_ref", line="d.first_line"),
         [members_label],
     )
+
+
+def _check_id_numbers(*, members_label: str) -> None:
+    # The first holder is joined on its number as well as its line: the planner then hashes the (few)
+    # repeated numbers rather than every staged member, and skips the joins when there are none.
     _problems(
         """SELECT %s, m.line, 'id_number', m.household_ref, {message}
            FROM stage_member m
            JOIN (SELECT id_number, MIN(line) AS first_line FROM stage_member
                  WHERE id_number IS NOT NULL GROUP BY id_number HAVING COUNT(*) > 1) d
              ON d.id_number = m.id_number
-           JOIN stage_member f ON f.line = d.first_line
+           JOIN stage_member f ON f.id_number = d.id_number AND f.line = d.first_line
            WHERE m.line > d.first_line""",
         message_sql(
             k.MSG_ID_TWICE_IN_FILE, number=cnic_sql("m.id_number"), line="d.first_line", ref="f.household_ref"
@@ -112,11 +116,13 @@ def _check_numbers(*, members_label: str) -> None:
 
 
 def _summarise_members() -> None:
-    """One pass over the members file's rows for everything the rules and fingerprints need per household."""
+    """One pass over the members file's rows for everything the rules and fingerprints need per household.
+    `repeated_numbers` (member numbers given more than once) lets the member-number rule look only at the
+    households that have one, instead of grouping all the rows by household and number a second time."""
     execute(
-        """INSERT INTO stage_summary (household_ref, first_line, heads, members, hash_sum)
+        """INSERT INTO stage_summary (household_ref, first_line, heads, members, hash_sum, repeated_numbers)
            SELECT household_ref, MIN(line), SUM(CASE WHEN relationship = 'head' THEN 1 ELSE 0 END), COUNT(*),
-                  SUM(row_hash)
+                  SUM(row_hash), COUNT(member_no) - COUNT(DISTINCT member_no)
            FROM stage_member WHERE household_ref IS NOT NULL GROUP BY household_ref"""
     )
     execute("CREATE INDEX stage_summary_ref ON stage_summary (household_ref)")
