@@ -7,7 +7,7 @@ import pytest
 from openpyxl import Workbook
 
 from ehsaas.core.models import AuditEvent
-from ehsaas.registry.imports import UnusableFile, merge, registry_import
+from ehsaas.registry.imports import UnusableFile, merge, registry_import, sources
 from ehsaas.registry.imports import contract as k
 from ehsaas.registry.models import Household, Identifier, Member
 from tests.registry.survey import family, household_row, write_csv, write_survey
@@ -323,3 +323,19 @@ def test_an_import_stopped_between_chunks_leaves_whole_households_and_a_rerun_co
     result = registry_import(households=paths[0], members=paths[1], chunk_size=1)
     assert (result.unchanged, result.new) == (1, 2)
     assert Member.objects.count() == 9
+
+
+def test_files_read_in_many_small_blocks_keep_every_row_whole_and_its_line_number(
+    tmp_path, district_a, monkeypatch
+):
+    monkeypatch.setattr(sources, "BATCH_BYTES", 200)  # a few rows a block, some cut inside a quoted field
+    households = [household_row(district_a, f"HH{i}", address=f'Chak {i},\n"Old" Road') for i in range(1, 8)]
+    households[5]["rooms"] = "0"
+    members = [m for i in range(1, 8) for m in family(f"HH{i}", 10 * i)]
+
+    result, problems = run(tmp_path, households, members)
+
+    assert (result.accepted, result.rejected) == (6, 1)
+    assert [(p["line"], p["column"], p["household_ref"]) for p in problems] == [("7", "rooms", "HH6")]
+    assert Household.objects.get(household_ref="HH7").address == 'Chak 7,\n"Old" Road'
+    assert set(Member.objects.filter(member_no=2).values_list("name_key", flat=True)) == {"ftm b b"}

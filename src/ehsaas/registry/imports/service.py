@@ -28,7 +28,7 @@ from ehsaas.registry.imports.staging import (
     index_stage_tables,
     open_stage_area,
 )
-from ehsaas.registry.imports.validation import Geography, validate_households, validate_members
+from ehsaas.registry.imports.validation import Geography, NameKeys, validate_households, validate_members
 
 REPORT_HEADER = ("file", "line", "column", "household_ref", "message")
 log = logging.getLogger(__name__)
@@ -150,8 +150,9 @@ def _read_households(source, geography: Geography, today, progress: Progress, st
 
 
 def _read_members(source, today, progress: Progress, stager: Stager) -> None:
+    name_keys = NameKeys()
     for batch in source.batches():
-        clean, problems = validate_members(batch, label=source.label, today=today)
+        clean, problems = validate_members(batch, label=source.label, today=today, name_keys=name_keys)
         stager.put("stage_member", clean)
         stager.put("stage_problem", problems.rename({"column": "column_name"}))
         progress.advance(batch.height)

@@ -6,6 +6,7 @@ not fit the header) is *unusable*: the import stops before writing anything and 
 
 import csv
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,7 +15,10 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-BATCH_ROWS = 50_000
+# A batch is the whole records in about this many bytes of the file (some 40,000 households or 70,000
+# members). The file is read one batch ahead of validation, never more, so memory stays flat whatever
+# the file's size.
+BATCH_BYTES = 8 << 20
 
 
 class UnusableFile(Exception):
@@ -35,20 +39,74 @@ class Source:
         return max(0, lines - 1)
 
     def batches(self) -> Iterator[pl.DataFrame]:
-        """Every row as text (validation is ours), with `_line`: the row's line number in the file."""
-        frame = pl.scan_csv(
-            self.path,
-            infer_schema=False,
-            row_index_name="_line",
-            row_index_offset=2,
-            encoding="utf8",
-            raise_if_empty=False,
-        )
+        """Every row as text (validation is ours), with `_line`: the row's line number in the file. The
+        next batch is read while the caller validates this one: one batch ahead, never more."""
+        line = 2
+        blocks = _record_blocks(self.path)
         try:
-            for batch in frame.collect_batches(chunk_size=BATCH_ROWS):
-                yield batch.rename(_clean_header)
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-reader") as reader:
+                upcoming = reader.submit(_next_batch, blocks)
+                while (batch := upcoming.result()) is not None:
+                    upcoming = reader.submit(_next_batch, blocks)
+                    yield batch.with_row_index("_line", offset=line).rename(_clean_header)
+                    line += batch.height
         except pl.exceptions.PolarsError as error:
             raise UnusableFile(_describe_csv_fault(self, error)) from error
+
+
+def _next_batch(blocks: Iterator[tuple[bytes, bytes]]) -> pl.DataFrame | None:
+    block = next(blocks, None)
+    if block is None:
+        return None
+    header, records = block
+    return pl.read_csv(header + records, infer_schema=False, encoding="utf8", raise_if_empty=False)
+
+
+def _record_blocks(path: Path) -> Iterator[tuple[bytes, bytes]]:
+    """(the header line, a block of whole records) for every block of about BATCH_BYTES of the file.
+
+    polars' own streaming reader reads ahead of its consumer without bound (hundreds of MB for a large
+    file when validation is the slower side); cutting the file here keeps one block in hand at a time.
+    """
+    with path.open("rb") as handle:
+        pending, header_end = b"", 0
+        while not header_end and (more := handle.read(BATCH_BYTES)):
+            pending += more
+            header_end = _first_record_end(pending)
+        if not header_end:  # the header alone, with no newline after it: no rows
+            return
+        header, pending = pending[:header_end], pending[header_end:]
+        for more in iter(lambda: handle.read(BATCH_BYTES), b""):
+            cut = _whole_records_end(pending)
+            if cut:
+                yield header, pending[:cut]
+                pending = pending[cut:]
+            pending += more
+        if pending.strip():
+            yield header, pending
+
+
+def _first_record_end(block: bytes) -> int:
+    """Where the first record of `block` ends (0 if it does not end in the block)."""
+    start = 0
+    while (newline := block.find(b"\n", start)) >= 0:
+        # A newline ends a record when it lies outside quotes: after an even number of quote characters
+        # (a quote inside a quoted field is written twice, so the count stays even).
+        if block.count(b'"', 0, newline) % 2 == 0:
+            return newline + 1
+        start = newline + 1
+    return 0
+
+
+def _whole_records_end(block: bytes) -> int:
+    """Where the last whole record of `block` ends (0 if no record ends in the block)."""
+    quotes, end = block.count(b'"'), len(block)
+    while (newline := block.rfind(b"\n", 0, end)) >= 0:
+        quotes -= block.count(b'"', newline, end)
+        if quotes % 2 == 0:
+            return newline + 1
+        end = newline
+    return 0
 
 
 def open_sources(households: Path, members: Path | None, *, household_columns, member_columns, workdir: Path):

@@ -202,19 +202,54 @@ def validate_households(batch: pl.DataFrame, *, label: str, geography: Geography
     return clean.with_columns(_row_hash(hashed)), checks.problems()
 
 
-def validate_members(batch: pl.DataFrame, *, label: str, today: date):
-    frame = _trimmed(batch, k.MEMBER_COLUMNS)
-    id_type = pl.col("id_type").str.to_lowercase()
-    id_number = pl.col("id_number").str.replace_all(r"[\s\-]", "")
-    has_document = id_type.is_in(["cnic", "b_form"])
-    disability_words = (
+class NameKeys:
+    """The name key of every distinct name an import has met so far. Names repeat a great deal
+    (Muhammad, Bibi, …) across a whole file, not only within a batch, so each is keyed once per import;
+    past `limit` distinct names the cache stops growing (memory stays flat) and new names are keyed per batch."""
+
+    def __init__(self, limit: int = 500_000):
+        self.limit = limit
+        self.known = pl.DataFrame(schema={"full_name": pl.String, "name_key": pl.String})
+
+    def of(self, names: pl.DataFrame) -> pl.DataFrame:
+        """`full_name, name_key` for (at least) every distinct name of `names`."""
+        unique = names.select(pl.col("full_name").unique())
+        new = unique.join(self.known, on="full_name", how="anti", nulls_equal=True)
+        if new.is_empty():
+            return self.known
+        keyed = new.with_columns(name_key=name_key_expr(pl.col("full_name")))
+        if self.known.height + keyed.height > self.limit:
+            return pl.concat([self.known, keyed])
+        self.known = pl.concat([self.known, keyed]).rechunk()
+        return self.known
+
+
+def _disabilities(frame: pl.DataFrame) -> pl.DataFrame:
+    """Each distinct `disability` text of the batch (a few dozen) with its words checked and put in order."""
+    words = (
         pl.col("disability")
         .str.to_lowercase()
         .str.split(";")
         .list.eval(pl.element().str.strip_chars())
         .list.filter(pl.element() != "")
     )
-    no_disability = pl.col("disability").is_null() | (pl.col("disability").str.to_lowercase() == "none")
+    none = pl.col("disability").is_null() | (pl.col("disability").str.to_lowercase() == "none")
+    return frame.select(pl.col("disability").unique()).with_columns(
+        _disability_known=none | words.list.eval(pl.element().is_in(list(k.DISABILITIES))).list.all(),
+        _disability_clean=pl.when(none)
+        .then(pl.lit(""))
+        .otherwise(words.list.unique().list.sort().list.join(";")),
+    )
+
+
+def validate_members(batch: pl.DataFrame, *, label: str, today: date, name_keys: NameKeys | None = None):
+    frame = _trimmed(batch, k.MEMBER_COLUMNS)
+    frame = frame.join(
+        _disabilities(frame), on="disability", how="left", nulls_equal=True, maintain_order="left"
+    )
+    id_type = pl.col("id_type").str.to_lowercase()
+    id_number = pl.col("id_number").str.replace_all(r"[\s\-]", "")
+    has_document = id_type.is_in(["cnic", "b_form"])
     date_of_birth = pl.col("date_of_birth").str.to_date("%Y-%m-%d", strict=False)
     sex = pl.col("sex").str.to_lowercase()
 
@@ -235,7 +270,7 @@ def validate_members(batch: pl.DataFrame, *, label: str, today: date):
     )
     checks.add((id_type == "none") & pl.col("id_number").is_not_null(), "id_number", k.MSG_ID_UNEXPECTED)
     checks.add(
-        ~no_disability & ~disability_words.list.eval(pl.element().is_in(list(k.DISABILITIES))).list.all(),
+        ~pl.col("_disability_known"),
         "disability",
         k.MSG_DISABILITY % {"words": ", ".join(sorted(k.DISABILITIES))},
     )
@@ -254,19 +289,13 @@ def validate_members(batch: pl.DataFrame, *, label: str, today: date):
         "full_name",
         *(pl.col(c).str.to_lowercase() for c in k.MEMBER_CHOICES if c != "id_type"),
         date_of_birth.alias("date_of_birth"),
-        pl.when(no_disability)
-        .then(pl.lit(""))
-        .otherwise(disability_words.list.unique().list.sort().list.join(";"))
-        .alias("disability"),
+        pl.col("_disability_clean").alias("disability"),
         *(_yes(c) for c in k.MEMBER_FLAGS),
         _mobile("phone").alias("phone"),
     )
     hashed = [c for c in clean.columns if c != "line"]
     clean = clean.with_columns(_row_hash(hashed))
-    # Names repeat a great deal (Muhammad, Bibi, …): key each distinct name once.
-    keys = clean.select(pl.col("full_name").unique()).with_columns(
-        name_key=name_key_expr(pl.col("full_name"))
-    )
+    keys = (name_keys or NameKeys()).of(clean)
     clean = clean.join(keys, on="full_name", how="left", nulls_equal=True, maintain_order="left")
     order = [c for c in clean.columns if c != "name_key"]
     order.insert(order.index("full_name") + 1, "name_key")
