@@ -4,10 +4,11 @@ file, line, column and a plain message, the same files twice change nothing."""
 import csv
 
 import pytest
+from django.db import connection
 from openpyxl import Workbook
 
 from ehsaas.core.models import AuditEvent
-from ehsaas.registry.imports import UnusableFile, merge, registry_import, sources
+from ehsaas.registry.imports import UnusableFile, bulk_load, merge, registry_import, sources
 from ehsaas.registry.imports import contract as k
 from ehsaas.registry.models import Household, Identifier, Member
 from tests.registry.survey import family, household_row, write_csv, write_survey
@@ -323,6 +324,13 @@ def test_an_import_stopped_between_chunks_leaves_whole_households_and_a_rerun_co
     result = registry_import(households=paths[0], members=paths[1], chunk_size=1)
     assert (result.unchanged, result.new) == (1, 2)
     assert Member.objects.count() == 9
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="PostgreSQL bulk-loads: test_import_bulk_load")
+def test_an_import_into_sqlite_never_sets_the_registry_indexes_aside(monkeypatch):
+    monkeypatch.setattr(bulk_load, "SMALLEST_BULK_LOAD", 1)
+
+    assert not bulk_load.bulk_load_wanted(new_households=1_000_000)
 
 
 def test_files_read_in_many_small_blocks_keep_every_row_whole_and_its_line_number(

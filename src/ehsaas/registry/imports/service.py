@@ -19,7 +19,8 @@ from ehsaas.core.events import HOUSEHOLDS_CHANGED, publish
 from ehsaas.core.models import District, Job, Province, Tehsil
 from ehsaas.core.progress import NoProgress, Progress
 from ehsaas.registry.imports import contract as k
-from ehsaas.registry.imports.merge import chunk_bounds, write_chunks
+from ehsaas.registry.imports.bulk_load import bulk_load_wanted
+from ehsaas.registry.imports.merge import chunk_bounds, write_chunks, write_in_bulk
 from ehsaas.registry.imports.rules import check_cross_row_rules, classify
 from ehsaas.registry.imports.sources import open_sources
 from ehsaas.registry.imports.staging import (
@@ -113,16 +114,20 @@ def registry_import(
             summary = f"{household_source.label}:"
             changes = json.dumps({"job": job.pk if job else None, "file": household_source.label})
             started, written_since = time.perf_counter(), timezone.now()
-            written = write_chunks(
-                area=area,
-                bounds=chunk_bounds(chunk_size or settings.REGISTRY_IMPORT_CHUNK),
-                workers=settings.REGISTRY_IMPORT_WORKERS,
-                progress=progress,
-                actor_id=getattr(acting_user, "pk", None),
-                summary=summary,
-                changes_json=changes,
-                resurveyed=counts["updated"] > 0,
-            )
+            chunk = {
+                "area": area,
+                "bounds": chunk_bounds(chunk_size or settings.REGISTRY_IMPORT_CHUNK),
+                "progress": progress,
+                "actor_id": getattr(acting_user, "pk", None),
+                "summary": summary,
+                "changes_json": changes,
+                "resurveyed": counts["updated"] > 0,
+            }
+            if bulk_load_wanted(new_households=counts["new"]):
+                log.info("registry import: bulk-load mode (more new households than the registry holds)")
+                written = write_in_bulk(**chunk, rebuilding_message=_("Rebuilding the registry's indexes"))
+            else:
+                written = write_chunks(**chunk, workers=settings.REGISTRY_IMPORT_WORKERS)
             log.info("registry import: writing households took %.1f s", time.perf_counter() - started)
             problems = _write_report(report) if report else _count_problems()
         finally:

@@ -39,10 +39,25 @@ def json_param() -> str:
 
 
 def execute(sql: str, params=()) -> int:
+    """Run a statement; return the rows it touched."""
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.rowcount
+    _log_duration(started, rows, sql)
+    return rows
+
+
+def select_value(sql: str, params=()):
+    """Run a statement that ends in a SELECT of one value; return the value."""
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        value = cursor.fetchone()[0]
+    _log_duration(started, 1, sql)
+    return value
+
+
+def _log_duration(started: float, rows: int, sql: str) -> None:
     # LOG_LEVEL=DEBUG shows where an import spends its time, statement by statement.
     log.debug("%.2f s, %d rows: %s", time.perf_counter() - started, rows, " ".join(sql.split())[:110])
-    return rows
