@@ -5,7 +5,8 @@ import pytest
 from django.utils import timezone
 
 from ehsaas.core.choices import Role
-from ehsaas.programs.models import BenefitRule, ConditionRule, Programme
+from ehsaas.core.models import Province
+from ehsaas.programs.models import ApplicationQuota, BenefitRule, ConditionRule, Programme
 from ehsaas.programs.shipped import shipped_programmes_load
 from ehsaas.registry import choices as c
 from ehsaas.targeting.choices import RunReason
@@ -56,3 +57,23 @@ def family(district, *, score: float | None, wife=True, children=(), disabled=Fa
     if score is not None:
         scored(household, score)
     return household
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Uploaded documents go to the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def scholarships(media) -> Programme:
+    """The shipped scholarships with two quotas: two places at the University of the Punjab, one at the
+    University of Karachi."""
+    from tests.programs.applicants import KARACHI_UNIVERSITY, PUNJAB_UNIVERSITY
+
+    programme = Programme.objects.get(code="undergraduate-scholarships")
+    ApplicationQuota.objects.create(programme=programme, university=PUNJAB_UNIVERSITY,
+                                    province=Province.objects.get(code="PK-PB"), places=2)  # fmt: skip
+    ApplicationQuota.objects.create(programme=programme, university=KARACHI_UNIVERSITY,
+                                    province=Province.objects.get(code="PK-SD"), places=1)  # fmt: skip
+    return programme
