@@ -55,7 +55,8 @@ class BeneficiaryStatus(models.TextChoices):
 
 class RunStatus(models.TextChoices):
     """An enrolment run is computed by a job, approved by a programme officer and confirmed by a second
-    person; only then does it change anyone's status. A newer run supersedes one not yet confirmed."""
+    person; only then does it change anyone's status. A newer run supersedes one not yet confirmed. A
+    re-evaluation that finds nothing to change ends "unchanged", with nobody to approve."""
 
     COMPUTING = "computing", _("Computing")
     READY = "ready", _("Awaiting approval")
@@ -64,6 +65,15 @@ class RunStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
     SUPERSEDED = "superseded", _("Superseded")
     FAILED = "failed", _("Failed")
+    UNCHANGED = "unchanged", _("Nothing to change")
+
+
+class RunScope(models.TextChoices):
+    """What a run judges: every unit of the registry, or only the households whose data, score, wealth
+    flags or enrolment in another programme changed since the programme's last settled run."""
+
+    REGISTRY = "registry", _("The whole registry")
+    CHANGED = "changed", _("Households changed since the last run")
 
 
 class ChangeKind(models.TextChoices):

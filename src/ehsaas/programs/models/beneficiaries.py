@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ehsaas.programs.choices import (
     BeneficiaryStatus,
     ChangeKind,
+    RunScope,
     RunStatus,
 )
 from ehsaas.programs.models.programmes import Programme
@@ -87,6 +88,10 @@ class EnrolmentRun(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=RunStatus.choices, default=RunStatus.COMPUTING
     )
+    scope = models.CharField(_("judges"), max_length=10, choices=RunScope.choices, default=RunScope.REGISTRY)
+    # A re-evaluation's households are those changed from this moment: the start of the last settled run.
+    changed_since = models.DateTimeField(_("changed since"), null=True, blank=True)
+    households = models.PositiveIntegerField(_("households re-evaluated"), default=0)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
