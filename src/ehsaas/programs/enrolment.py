@@ -8,6 +8,7 @@ Within a quota or a budget, current beneficiaries keep their place and newcomers
 first (lowest score); those left out are counted, not listed.
 """
 
+from collections.abc import Sequence
 from datetime import date
 
 import polars as pl
@@ -90,19 +91,37 @@ def enrolment_run_create(programme: Programme, *, started_by=None, job=None) -> 
 
 
 def enrolment_compute(
-    run: EnrolmentRun, *, progress: Progress | None = None, today: date | None = None
+    run: EnrolmentRun,
+    *,
+    progress: Progress | None = None,
+    today: date | None = None,
+    households: Sequence[int] | None = None,
 ) -> None:
-    """Judge every unit, write the run's changes and counts, and mark it ready for approval."""
+    """Judge every unit, write the run's changes and counts, and mark it ready for approval.
+
+    With `households`, only the units of those households are judged and only their beneficiaries can
+    join, leave or change; the programme's other beneficiaries stay as they are, and count as staying in
+    the quota, the budget and the run's figures (`staying`, `amount_per_payment`: the programme after
+    the run)."""
     progress = progress or NoProgress()
     programme = run.programme
     rules = programme_rules(programme)
     programme_flags = flag_ids(rules)
-    progress.start(Household.objects.count(), _g("Judging every household"), unit="households")
+    scope = None if households is None else sorted({int(i) for i in households})
+    if scope is None:
+        progress.start(Household.objects.count(), _g("Judging every household"), unit="households")
+    else:
+        progress.start(len(scope), _g("Judging the households chosen"), unit="households")
     current = _current_beneficiaries(programme)
+    outside = current.clear()
+    if scope is not None:
+        chosen = pl.col("household_id").is_in(scope)
+        current, outside = current.filter(chosen), current.filter(~chosen)
     # Kept: the eligible units, and the reasons of current beneficiaries who are not (memory stays small
     # whatever the registry's size).
     parts, units = [], 0
-    for frame in unit_frames(programme.unit, programme_flags=programme_flags, today=today):
+    frames = unit_frames(programme.unit, programme_flags=programme_flags, today=today, households=scope)
+    for frame in frames:
         judged = judge_units(frame, rules, programme)
         units += judged.height
         parts.append(judged.filter("eligible"))
@@ -112,7 +131,9 @@ def enrolment_compute(
     eligible = judged.filter("eligible")
     staying = current.join(eligible.select(*_KEY, pl.col("amount").alias("new_amount")), on=_KEY, how="inner")
     joining_all = eligible.join(current.select(_KEY), on=_KEY, how="anti")
-    joining = _within_limits(joining_all, programme, staying)
+    joining = _within_limits(
+        joining_all, programme, pl.concat([staying.select("amount"), outside.select("amount")])
+    )
     leaving = current.join(eligible.select(_KEY), on=_KEY, how="anti").join(
         judged.select(*_KEY, "why"), on=_KEY, how="left"
     )
@@ -154,9 +175,11 @@ def enrolment_compute(
         "change", "reason", "amount", "category",
     )  # fmt: skip
     frame_insert("programs_enrolmentchange", write)
-    kept = int(staying["new_amount"].sum() or 0) + int(joining["amount"].sum() or 0)
+    kept = sum(
+        int(column.sum() or 0) for column in (staying["new_amount"], joining["amount"], outside["amount"])
+    )
     run.units, run.eligible = units, eligible.height
-    run.joining, run.leaving, run.staying = joining.height, leaving.height, staying.height
+    run.joining, run.leaving, run.staying = joining.height, leaving.height, staying.height + outside.height
     run.over_limit, run.amount_per_payment = joining_all.height - joining.height, kept
     run.status, run.computed_at = RunStatus.READY, timezone.now()
     run.save(update_fields=["units", "eligible", "joining", "leaving", "staying", "over_limit",

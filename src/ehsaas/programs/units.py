@@ -10,7 +10,7 @@ Member columns: member_id, member_no, age (whole years today), sex, relationship
 education, occupation, in_school, pregnant, lactating, disabled, school_level.
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 
 import polars as pl
@@ -119,11 +119,26 @@ def _with_member_columns(frame: pl.DataFrame, today: date) -> pl.DataFrame:
 
 
 def unit_frames(
-    unit: str, *, programme_flags: dict[str, int] | None = None, today: date | None = None, batch: int = RANGE
+    unit: str,
+    *,
+    programme_flags: dict[str, int] | None = None,
+    today: date | None = None,
+    batch: int = RANGE,
+    households: Sequence[int] | None = None,
 ) -> Iterator[pl.DataFrame]:
-    """The frames of every unit of the registry, a range of household ids at a time."""
+    """The frames of every unit of the registry, a range of household ids at a time; with `households`,
+    of those households only (ids not in the registry are left out)."""
     today = today or date.today()
     programme_flags = programme_flags or {}
+    if households is not None:
+        ids = sorted({int(i) for i in households})
+        for start in range(0, len(ids), batch):
+            chosen = ", ".join(str(i) for i in ids[start : start + batch])
+            query = units_sql(unit, programme_flags, f"m.household_id IN ({chosen})")
+            frame = _read(query, unit, programme_flags, today)
+            if frame.height:
+                yield frame
+        return
     query = units_sql(unit, programme_flags, "m.household_id >= %(low)s AND m.household_id < %(high)s")
     bounds = Household.objects.order_by("id").values_list("id", flat=True)
     first, last = bounds.first(), bounds.last()
