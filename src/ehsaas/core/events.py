@@ -16,6 +16,8 @@ from django.db import transaction
 # (an import) changed too many to list; then `since` (an aware datetime) says from when to look at
 # households' `updated_at`. `reason` is one of "registered", "changed", "merged", "imported".
 HOUSEHOLDS_CHANGED = "registry.households_changed"
+# Payload: household_ids, the households given a new score, or None when a run scored them all.
+SCORES_CHANGED = "targeting.scores_changed"
 
 _subscribers: dict[str, list[Callable[..., None]]] = defaultdict(list)
 

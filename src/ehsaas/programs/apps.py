@@ -8,10 +8,12 @@ class ProgramsConfig(AppConfig):
     verbose_name = _("Programmes")
 
     def ready(self) -> None:
-        """The enrolment job's kind and the household page's programmes panel; imported here, once the
-        app registry is ready (the modules use models)."""
+        """The enrolment job's kind, the household page's programmes panel, and the re-evaluation of
+        programmes when households or their scores change; imported here, once the app registry is ready
+        (the modules use models)."""
+        from ehsaas.core.events import HOUSEHOLDS_CHANGED, SCORES_CHANGED, subscribe
         from ehsaas.core.jobs import JobKind, register_job_kind
-        from ehsaas.programs.tasks import ENROLMENT_KIND
+        from ehsaas.programs.tasks import ENROLMENT_KIND, on_changes
         from ehsaas.programs.views import household_panel
         from ehsaas.registry.panels import HouseholdPanel, register_household_panel
 
@@ -34,3 +36,5 @@ class ProgramsConfig(AppConfig):
                 "programs.beneficiaries", "programs/_household_panel.html", household_panel, order=20
             )
         )
+        subscribe(HOUSEHOLDS_CHANGED, on_changes)
+        subscribe(SCORES_CHANGED, on_changes)

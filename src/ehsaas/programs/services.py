@@ -35,8 +35,14 @@ from ehsaas.programs.models import (
     Programme,
 )
 from ehsaas.programs.quarters import InvalidQuarter, Quarter
+from ehsaas.programs.reevaluation import NotDue
 from ehsaas.programs.rules import compile_rules, parse_rule
-from ehsaas.programs.tasks import ENROLMENT_KIND, compute_enrolment_job
+from ehsaas.programs.tasks import (
+    ENROLMENT_KIND,
+    compute_enrolment_job,
+    reevaluate_programmes,
+    reevaluation_queue,
+)
 
 MSG_CODE_TAKEN = _("A programme with the code “%(code)s” exists already.")
 MSG_NOT_ACTIVE = _("Only an active programme enrols; this one is %(status)s.")
@@ -158,6 +164,16 @@ def enrolment_start(*, acting_user, programme: Programme) -> EnrolmentRun:
     return run
 
 
+def reevaluation_start(*, acting_user, programme: Programme) -> EnrolmentRun:
+    """Queue, by hand, a re-evaluation of the households changed since the programme's last settled run
+    (the platform queues one itself on every change); refused with the reason when none is due."""
+    _require(acting_user, "run_enrolment")
+    try:
+        return reevaluation_queue(programme, acting_user=acting_user)
+    except NotDue as reason:
+        raise ProgrammeRefused(str(reason)) from None
+
+
 def _locked(run: EnrolmentRun) -> EnrolmentRun:
     return EnrolmentRun.objects.select_for_update().select_related("programme").get(pk=run.pk)
 
@@ -212,6 +228,9 @@ def enrolment_confirm(*, acting_user, run: EnrolmentRun, note: str = "") -> Enro
         actor=acting_user, action="enrolment.confirmed", subject=run,
         summary=f"Enrolment list of {run.programme.code} confirmed: {run.joining} join, {run.leaving} leave",
     )  # fmt: skip
+    # What changed while the list waited, and the programmes whose rules read this one's enrolment, are
+    # judged again.
+    transaction.on_commit(reevaluate_programmes.enqueue)
     return run
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("programmes/<slug:code>/edit/", views.programme_edit, name="edit"),
     path("programmes/<slug:code>/try/", views.programme_try, name="try"),
     path("programmes/<slug:code>/enrol/", views.enrolment_start, name="enrol"),
+    path("programmes/<slug:code>/reevaluate/", views.reevaluation_start, name="reevaluate"),
     path("programmes/<slug:code>/beneficiaries/", views.beneficiaries, name="beneficiaries"),
     path("programmes/<slug:code>/conditions/", compliance_views.condition_evaluations, name="evaluations"),
     path("programmes/<slug:code>/conditions/evaluate/", compliance_views.condition_evaluate, name="evaluate"),

@@ -144,16 +144,27 @@ def programme_try(request: HttpRequest, code: str) -> HttpResponse:
                                                  "unknown": unknown})  # fmt: skip
 
 
-@login_required
-@require_POST
-def enrolment_start(request: HttpRequest, code: str) -> HttpResponse:
+def _run_started(request: HttpRequest, code: str, start) -> HttpResponse:
+    """Start a run with `start` (a service) and follow its job; a refusal is shown on the programme."""
     programme = programme_get_for_user(user=request.user, code=code)
     try:
-        run = services.enrolment_start(acting_user=request.user, programme=programme)
+        run = start(acting_user=request.user, programme=programme)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("programs:detail", code=code)
     return redirect("job_detail", pk=run.job_id)
+
+
+@login_required
+@require_POST
+def enrolment_start(request: HttpRequest, code: str) -> HttpResponse:
+    return _run_started(request, code, services.enrolment_start)
+
+
+@login_required
+@require_POST
+def reevaluation_start(request: HttpRequest, code: str) -> HttpResponse:
+    return _run_started(request, code, services.reevaluation_start)
 
 
 @login_required

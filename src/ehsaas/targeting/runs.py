@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ehsaas.core.events import SCORES_CHANGED, publish
 from ehsaas.core.models import Job
 from ehsaas.core.progress import NoProgress, Progress
 from ehsaas.core.services import audit_record
@@ -184,5 +185,6 @@ def scoring_run(
         subject=run,
         summary=f"{count} households scored with PMT model {model.version} ({reason})",
     )
+    publish(SCORES_CHANGED, household_ids=household_ids)
     progress.close()
     return RunSummary(run=run, households=count, seconds=time.perf_counter() - started)

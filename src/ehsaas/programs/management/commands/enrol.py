@@ -1,4 +1,5 @@
-"""`ehsaas enrol PROGRAMME`: run a programme's enrolment over the whole registry and print who newly
+"""`ehsaas enrol PROGRAMME [--changed]`: run a programme's enrolment over the whole registry (or, with
+--changed, re-evaluate the households changed since its last settled run) and print who newly
 qualifies, who no longer does, and where to approve the list (approval and confirmation are two
 people's decisions, taken in the browser)."""
 
@@ -6,9 +7,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from ehsaas.core.progress import Progress
-from ehsaas.programs.choices import ProgrammeStatus
+from ehsaas.programs.choices import ProgrammeStatus, RunStatus
 from ehsaas.programs.enrolment import enrolment_compute, enrolment_run_create
 from ehsaas.programs.models import Programme
+from ehsaas.programs.reevaluation import (
+    NotDue,
+    reevaluation_compute,
+    reevaluation_due,
+    reevaluation_run_create,
+)
 
 
 class Command(BaseCommand):
@@ -17,17 +24,36 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("programme", help="the programme's code, e.g. kafaalat")
+        parser.add_argument(
+            "--changed",
+            action="store_true",
+            help="judge only the households changed since the last settled run (a re-evaluation)",
+        )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
-    def handle(self, *args, programme: str, no_progress: bool, **options):
+    def handle(self, *args, programme: str, changed: bool, no_progress: bool, **options):
         found = Programme.objects.filter(code=programme).first()
         if found is None:
             codes = ", ".join(Programme.objects.values_list("code", flat=True))
             raise CommandError(f"no programme {programme}; the programmes are: {codes}")
         if found.status != ProgrammeStatus.ACTIVE:
             raise CommandError(f"{programme} is {found.status}: only an active programme enrols")
-        run = enrolment_run_create(found)
-        enrolment_compute(run, progress=Progress(bar=not no_progress, unit="households"))
+        progress = Progress(bar=not no_progress, unit="households")
+        if changed:
+            try:
+                run = reevaluation_run_create(found, reevaluation_due(found))
+            except NotDue as reason:
+                raise CommandError(str(reason)) from None
+            reevaluation_compute(run, progress=progress)
+            self.stdout.write(
+                f"Re-evaluated {run.households:,} households changed since {run.changed_since:%Y-%m-%d %H:%M}."
+            )
+            if run.status == RunStatus.UNCHANGED:
+                self.stdout.write("Nothing to change: nobody's place in the programme changes.")
+                return
+        else:
+            run = enrolment_run_create(found)
+            enrolment_compute(run, progress=progress)
         self.stdout.write(
             f"Run #{run.pk} of {found.code}: {run.units:,} judged, {run.eligible:,} eligible; "
             f"{run.joining:,} newly qualify, {run.leaving:,} no longer do, {run.staying:,} stay, "
