@@ -81,6 +81,14 @@ def test_a_taken_code_is_refused(client_as, officer):
     assert Programme.objects.filter(code="kafaalat").count() == 1
 
 
+@pytest.mark.parametrize("code", ["new", "applications", "compliance"])
+def test_a_code_that_names_a_page_of_the_programmes_section_is_refused(client_as, officer, code):
+    response = client_as(officer).post(reverse("programs:new"), NEW_PROGRAMME | {"code": code})
+
+    assert f"“{code}” names a page of the programmes section; choose another code." in response.text
+    assert not Programme.objects.filter(code=code).exists()
+
+
 @pytest.mark.parametrize("role", NOT_CONFIGURERS)
 def test_others_may_not_configure_switch_or_enrol(client_as, personas, role):
     client = client_as(personas[role])

@@ -45,6 +45,9 @@ from ehsaas.programs.tasks import (
 )
 
 MSG_CODE_TAKEN = _("A programme with the code “%(code)s” exists already.")
+MSG_CODE_RESERVED = _("“%(code)s” names a page of the programmes section; choose another code.")
+# Codes that would be taken for the pages beside the programmes' own (/programmes/new/ and so on).
+RESERVED_CODES = ("new", "runs", "beneficiaries", "compliance", "applications", "households")
 MSG_NOT_ACTIVE = _("Only an active programme enrols; this one is %(status)s.")
 MSG_RUN_NOT_READY = _("Only a list awaiting approval can be approved or rejected; this one is %(status)s.")
 MSG_RUN_NOT_APPROVED = _("Only an approved list can be confirmed; this one is %(status)s.")
@@ -88,6 +91,8 @@ def programme_save(
     whole. Every rule is checked first: nothing is saved when one is wrong."""
     _require(acting_user, "configure_programme")
     code = fields["code"]
+    if code in RESERVED_CODES:
+        raise ProgrammeRefused(MSG_CODE_RESERVED, params={"code": code})
     taken = Programme.objects.filter(code=code).exclude(pk=programme.pk if programme else None)
     if taken.exists():
         raise ProgrammeRefused(MSG_CODE_TAKEN, params={"code": code})
