@@ -12,5 +12,8 @@ urlpatterns = [
     path("", include("ehsaas.registry.urls")),
     path("", include("ehsaas.targeting.urls")),
     path("", include("ehsaas.programs.urls")),
+    path("", include("ehsaas.messaging.urls")),
+    path("", include("ehsaas.grievances.urls")),
+    path("", include("ehsaas.community.urls")),
     path("", home, name="home"),
 ]
