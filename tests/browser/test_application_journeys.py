@@ -10,13 +10,14 @@ from ehsaas.core.models import Province
 from ehsaas.programs import applications
 from ehsaas.programs.models import Application, ApplicationQuota, BenefitRule, ConditionRule, Programme
 from ehsaas.programs.shipped import shipped_programmes_load
+from tests.registry.records import make_household, make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n"
 
 
 def test_a_student_applies_on_the_public_form_and_follows_the_application(
-    page, live_server, personas, settings, tmp_path
+    page, live_server, personas, settings, tmp_path, district_a
 ):
     settings.MEDIA_ROOT = tmp_path
     cache.clear()
@@ -50,6 +51,8 @@ def test_a_student_applies_on_the_public_form_and_follows_the_application(
     page.click("button:has-text('Show the status')")
     expect(page.locator("[data-testid=tracked-status]")).to_have_text("Submitted")
 
+    # Registered since applying: only someone in the registry is accepted (and becomes a beneficiary).
+    make_member(make_household(district_a), "Ayesha Khan", sex="female", cnic="3520212345671")
     applications.application_decide(acting_user=personas["programme_officer"], application=application,
                                      status="accepted", reason="Ranked 4 for the 30 places at the University.")  # fmt: skip
     page.fill("#id_number", number.lower().replace("-", " "))

@@ -148,7 +148,10 @@ def test_the_status_filter_leaves_out_other_statuses(client_as, officer, applica
     assert application.tracking_number not in listing
 
 
-def test_a_programme_officer_decides_an_application_with_a_reason(client_as, officer, application):
+def test_a_programme_officer_decides_an_application_with_a_reason(
+    client_as, officer, application, district_a
+):
+    make_member(family(district_a, score=30), "Ayesha", date_of_birth=date(2006, 1, 1), cnic=CNIC)
     response = client_as(officer).post(
         reverse("programs:application", args=[application.pk]), {"status": "accepted", "reason": "Ranked first"},
         follow=True,

@@ -107,7 +107,7 @@ def test_confirming_the_ranking_accepts_and_waitlists_with_the_reason_and_a_noti
     counts = a.applications_confirm_ranking(acting_user=second_officer, programme=scholarships)
 
     after = ranked(applicants)
-    assert counts == {"accepted": 3, "waitlisted": 1}
+    assert counts == {"accepted": 3, "waitlisted": 1, "unregistered": 0}
     assert (after["needy"].status, after["needy"].decided_by) == ("accepted", second_officer)
     assert after["needy"].decision_reason == "Ranked 1 for the 2 places at University of the Punjab, Punjab."
     assert after["unregistered"].status == "waitlisted"
@@ -119,7 +119,7 @@ def test_confirming_the_ranking_accepts_and_waitlists_with_the_reason_and_a_noti
     assert after["needy"].tracking_number in notices.get(application=after["needy"]).text
 
     assert a.applications_confirm_ranking(acting_user=second_officer, programme=scholarships) == {
-        "accepted": 0, "waitlisted": 0,
+        "accepted": 0, "waitlisted": 0, "unregistered": 0,
     }  # fmt: skip
     assert Notice.objects.count() == 4
 
@@ -158,8 +158,8 @@ def test_a_decision_needs_a_reason_the_applicant_reads_and_queues_a_notice(schol
     assert list(application.status_changes.values_list("to_status", flat=True)) == ["submitted", "rejected"]
 
 
-def test_a_decided_application_is_not_decided_again(scholarships, officer):
-    application = apply(scholarships, "3520212345671")
+def test_a_decided_application_is_not_decided_again(scholarships, officer, district_a):
+    application = apply(scholarships, student(district_a, score=30))
     a.application_decide(
         acting_user=officer, application=application, status="accepted", reason="Ranked first"
     )
@@ -170,8 +170,8 @@ def test_a_decided_application_is_not_decided_again(scholarships, officer):
         )
 
 
-def test_a_waitlisted_application_is_accepted_when_a_place_frees(scholarships, officer):
-    application = apply(scholarships, "3520212345671")
+def test_a_waitlisted_application_is_accepted_when_a_place_frees(scholarships, officer, district_a):
+    application = apply(scholarships, student(district_a, score=30))
     a.application_decide(
         acting_user=officer, application=application, status="waitlisted", reason="Quota full"
     )

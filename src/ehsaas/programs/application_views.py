@@ -28,7 +28,7 @@ from ehsaas.programs.application_forms import (
     QuotaFormSet,
     TrackForm,
 )
-from ehsaas.programs.choices import ApplicationFieldKind, ApplicationStatus
+from ehsaas.programs.choices import ApplicationFieldKind, ApplicationStatus, Unit
 from ehsaas.programs.forms import kept_rows
 from ehsaas.programs.models import Programme
 from ehsaas.programs.selectors import (
@@ -36,6 +36,7 @@ from ehsaas.programs.selectors import (
     application_get_for_user,
     application_tracked,
     applications_for_user,
+    beneficiaries_for_user,
     programme_get_for_user,
     programmes_for_user,
 )
@@ -181,10 +182,22 @@ def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     return render(request, "programs/application.html", {
         "application": application, "form": form, "answers": answers, "cnic": format_cnic(application.cnic),
+        "beneficiary": _beneficiary(request.user, application),
         "history": application.status_changes.select_related("changed_by"),
         "documents": application.documents.all() if request.user.has_perm("programs.view_applicationdocument") else [],
         "may_decide": request.user.has_perm("programs.decide_application") and form.fields["status"].choices,
     })  # fmt: skip
+
+
+def _beneficiary(user, application):
+    """The applicant's place in the programme, for those who may read beneficiaries (None otherwise, or
+    when the applicant is in none)."""
+    if application.member_id is None or not user.has_perm("programs.view_beneficiary"):
+        return None
+    rows = beneficiaries_for_user(user=user, programme=application.programme)
+    if application.programme.unit == Unit.HOUSEHOLD:
+        return rows.filter(household_id=application.member.household_id, member__isnull=True).first()
+    return rows.filter(member_id=application.member_id).first()
 
 
 @login_required
@@ -254,6 +267,12 @@ def applications_confirm(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(
             request, _("%(accepted)s accepted and %(waitlisted)s waitlisted, as ranked.") % counts
         )
+        if counts["unregistered"]:
+            messages.warning(request, _(
+                "%(unregistered)s proposed for acceptance are not in the registry: they stay under review until "
+                "they register and are ranked again (an accepted applicant becomes a beneficiary, who must be "
+                "registered)."
+            ) % counts)  # fmt: skip
     return redirect(f"{_list_url()}?programme={code}")
 
 

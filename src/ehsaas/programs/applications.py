@@ -2,37 +2,36 @@
 one with a reason, ranking a programme's applications within its quotas and confirming what the ranking
 proposes, and the quota table. Each checks who may act, refuses with a message, records the status
 history and an audit event in the same transaction, and queues a notice to the applicant when a
-decision is taken."""
+decision is taken. An accepted applicant becomes a beneficiary of the programme in the same transaction
+(see `application_beneficiaries` for the rules: only someone in the registry is accepted)."""
 
 from datetime import date
 
 import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
-from ehsaas.core.frames import frame_insert, sql_frame
-from ehsaas.core.identity import InvalidIdentifier, normalize_cnic, normalize_mobile
+from ehsaas.core.frames import frame_insert
+from ehsaas.core.identity import InvalidIdentifier, format_cnic, normalize_cnic, normalize_mobile
 from ehsaas.core.services import audit_record
+from ehsaas.programs.application_beneficiaries import BeneficiaryFigures, applicants_enrol
 from ehsaas.programs.application_fields import answers_clean, application_fields, ranking
+from ehsaas.programs.application_notices import decision_notice, decision_notices_queue
 from ehsaas.programs.choices import (
     APPLICATION_MOVES,
     OPEN_APPLICATION,
     ApplicationChannel,
     ApplicationStatus,
-    NoticeKind,
     ProgrammeStatus,
 )
-from ehsaas.programs.conditions import NOTICE_LANGUAGE
 from ehsaas.programs.models import (
-    TRACKING_PREFIX,
     Application,
     ApplicationDocument,
     ApplicationQuota,
     ApplicationStatusChange,
-    Notice,
     Programme,
 )
 from ehsaas.programs.ranking import RankingFigures, applicants_match, proposals, ranks_compute, ranks_write
@@ -62,13 +61,14 @@ MSG_DOCUMENT_TYPE = _("%(name)s is not a PDF, JPEG or PNG file.")
 MSG_DECISION_REASON = _("Say why: the applicant reads the reason.")
 MSG_DECISION_MOVE = _("An application that is %(status)s cannot be made %(to)s.")
 MSG_NO_APPLICATIONS = _("%(programme)s does not take applications.")
+MSG_NOT_REGISTERED = _(
+    "%(number)s cannot be accepted: nobody in the registry holds the CNIC %(cnic)s. An accepted applicant "
+    "becomes a beneficiary, and a beneficiary is a member of a registered household: the applicant must "
+    "register first (at an Ehsaas registration desk); accept the application once they are registered."
+)
 SUBMITTED_PUBLIC = _("submitted on the public site")
 SUBMITTED_STAFF = _("submitted by staff for the applicant")
 RANKED = _("ranked within its quota")
-NOTICE_DECIDED = _(
-    "Ehsaas: your application %(number)s to %(programme)s is %(status)s. See why with your tracking number "
-    "and CNIC on the Ehsaas website."
-)
 
 
 class ApplicationRefused(ValidationError):
@@ -207,20 +207,15 @@ def application_submit(
     return application
 
 
-def _notice_phone(application: Application) -> str:
-    if application.phone:
-        return application.phone
-    if application.member_id and application.member.phone:
-        return application.member.phone
-    return application.household.phone if application.household_id else ""
-
-
 @transaction.atomic
 def application_decide(*, acting_user, application: Application, status: str, reason: str) -> Application:
     """A person's decision on one application, with the reason the applicant reads; a notice tells the
-    applicant."""
+    applicant. Accepting makes the applicant a beneficiary of the programme, and is refused while the
+    applicant is not in the registry."""
     _require(acting_user, "decide_application")
-    application = Application.objects.select_for_update().select_related("programme").get(pk=application.pk)
+    # The programme first, as confirming a ranking locks it, so that the two never accept one person twice.
+    programme = Programme.objects.select_for_update().get(pk=application.programme_id)
+    application = Application.objects.select_for_update().get(pk=application.pk)
     reason = (reason or "").strip()
     if status not in APPLICATION_MOVES.get(application.status, ()):
         raise ApplicationRefused(MSG_DECISION_MOVE, params={
@@ -229,16 +224,43 @@ def application_decide(*, acting_user, application: Application, status: str, re
         })  # fmt: skip
     if status in FINAL and not reason:
         raise ApplicationRefused(MSG_DECISION_REASON)
+    if status == ApplicationStatus.ACCEPTED:
+        applicants_match(programme, application_ids=[application.pk])
+        application = Application.objects.select_related("member").get(pk=application.pk)
+        if application.member_id is None:
+            raise ApplicationRefused(
+                MSG_NOT_REGISTERED, params={"number": application.tracking_number, "cnic": format_cnic(application.cnic)}
+            )  # fmt: skip
+    application.programme = programme
     now = timezone.now()
     change = _history(application, application.status, status, reason, acting_user, now)
     application.status, application.decision_reason = status, reason
     application.decided_at, application.decided_by = now, acting_user
     application.save(update_fields=["status", "decision_reason", "decided_at", "decided_by"])
     if status in FINAL:
-        _decision_notice(change).save()
+        decision_notice(change).save()
     audit_record(actor=acting_user, action="application.decided", subject=application,
                  summary=f"{application.tracking_number}: {status}", reason=reason)  # fmt: skip
+    if status == ApplicationStatus.ACCEPTED:
+        accepted = pl.DataFrame(
+            {"application_id": [application.pk], "household_id": [application.member.household_id],
+             "member_id": [application.member_id]},
+            schema=_ACCEPTED,
+        )  # fmt: skip
+        _beneficiaries_audit(acting_user, programme, applicants_enrol(programme, accepted, now=now, user_id=acting_user.pk),
+                             application.tracking_number)  # fmt: skip
     return application
+
+
+_ACCEPTED = {"application_id": pl.Int64, "household_id": pl.Int64, "member_id": pl.Int64}
+
+
+def _beneficiaries_audit(
+    acting_user, programme: Programme, figures: BeneficiaryFigures, accepted: str
+) -> None:
+    audit_record(actor=acting_user, action="beneficiaries.from_applications", subject=programme,
+                 summary=f"{programme.code}: {accepted} accepted; {figures.new} new beneficiaries, {figures.back} "
+                 f"active again, {figures.already} in the programme already")  # fmt: skip
 
 
 def _open_for_ranking(acting_user, programme: Programme, permission: str) -> Programme:
@@ -273,11 +295,18 @@ def applications_rank(*, acting_user, programme: Programme) -> RankingFigures:
 @transaction.atomic
 def applications_confirm_ranking(*, acting_user, programme: Programme) -> dict[str, int]:
     """A person confirms what the ranking proposes: open applications proposed for acceptance are
-    accepted, the others waitlisted, each with the reason (its rank and the places) and a notice."""
+    accepted and their applicants made beneficiaries, the others waitlisted, each with the reason (its
+    rank and the places) and a notice. An applicant proposed for acceptance who is not in the registry
+    stays under review (counted as `unregistered`) until they register and are ranked again, or a
+    person rejects them."""
     programme = _open_for_ranking(acting_user, programme, "decide_application")
+    applicants_match(programme)
     decided = proposals(programme, ranking(programme.parameters))
+    accepting = pl.col("to_status") == ApplicationStatus.ACCEPTED
+    held = decided.filter(accepting & pl.col("member_id").is_null()).height
+    decided = decided.filter(~accepting | pl.col("member_id").is_not_null())
     if decided.height == 0:
-        return {"accepted": 0, "waitlisted": 0}
+        return {"accepted": 0, "waitlisted": 0, "unregistered": held}
     moment = timezone.now()
     table = "application_decisions"
     with connection.cursor() as cursor:
@@ -285,7 +314,7 @@ def applications_confirm_ranking(*, acting_user, programme: Programme) -> dict[s
         cursor.execute(
             f"CREATE TEMPORARY TABLE {table} (application_id bigint, to_status varchar(12), reason text)"
         )
-    frame_insert(table, decided)
+    frame_insert(table, decided.select("application_id", "to_status", "reason"))
     params = {"now": connection.ops.adapt_datetimefield_value(moment), "user": acting_user.pk}
     with connection.cursor() as cursor:
         cursor.execute(
@@ -302,72 +331,20 @@ def applications_confirm_ranking(*, acting_user, programme: Programme) -> dict[s
             params,
         )
         cursor.execute(f"DROP TABLE {table}")
-    _decision_notices_queue(programme, params)
-    counts = {"accepted": decided.filter(decided["to_status"] == "accepted").height}
-    counts["waitlisted"] = decided.height - counts["accepted"]
+    decision_notices_queue(programme, params)
+    accepted = decided.filter(accepting).select(list(_ACCEPTED))
+    counts = {
+        "accepted": accepted.height,
+        "waitlisted": decided.height - accepted.height,
+        "unregistered": held,
+    }
     audit_record(actor=acting_user, action="applications.decided", subject=programme,
                  summary=f"{programme.code}: ranking confirmed, {counts['accepted']} accepted, "
-                 f"{counts['waitlisted']} waitlisted")  # fmt: skip
+                 f"{counts['waitlisted']} waitlisted, {held} proposed for acceptance but not registered")  # fmt: skip
+    if accepted.height:
+        figures = applicants_enrol(programme, accepted, now=moment, user_id=acting_user.pk)
+        _beneficiaries_audit(acting_user, programme, figures, f"{accepted.height} applications")
     return counts
-
-
-def _decision_notice_text(programme: Programme, status: str, number: str) -> str:
-    """The notice of a decision, in NOTICE_LANGUAGE (`number` may be "{}", to be filled per row)."""
-    with translation.override(NOTICE_LANGUAGE):
-        return _g(NOTICE_DECIDED) % {
-            "number": number, "programme": programme.name, "status": ApplicationStatus(status).label,
-        }  # fmt: skip
-
-
-def _decision_notice(change: ApplicationStatusChange) -> Notice:
-    application = change.application
-    return Notice(
-        key=f"application-change:{change.pk}", kind=NoticeKind.APPLICATION_DECIDED, application=application,
-        phone=_notice_phone(application), language=NOTICE_LANGUAGE, created_at=change.changed_at,
-        text=_decision_notice_text(application.programme, change.to_status, application.tracking_number),
-    )  # fmt: skip
-
-
-def _decision_notices_queue(programme: Programme, params: dict) -> None:
-    """A notice for each status change just written (at params["now"] by params["user"]), set-based."""
-    changes = sql_frame(
-        """SELECT c.id AS change_id, a.id AS application_id, c.to_status,
-               COALESCE(NULLIF(a.phone, ''), NULLIF(m.phone, ''), h.phone, '') AS phone
-        FROM programs_applicationstatuschange c
-        JOIN programs_application a ON a.id = c.application_id
-        LEFT JOIN registry_member m ON m.id = a.member_id
-        LEFT JOIN registry_household h ON h.id = a.household_id
-        WHERE a.programme_id = %(programme)s AND c.changed_at = %(now)s AND c.changed_by_id = %(user)s""",
-        params | {"programme": programme.pk},
-        schema={
-            "change_id": pl.Int64,
-            "application_id": pl.Int64,
-            "to_status": pl.String,
-            "phone": pl.String,
-        },
-    )
-    number = pl.lit(TRACKING_PREFIX) + pl.col("application_id").cast(pl.String).str.zfill(6)
-    text = pl.lit(None, dtype=pl.String)
-    for status in changes["to_status"].unique().to_list():
-        template = _decision_notice_text(programme, status, "{}")
-        text = pl.when(pl.col("to_status") == status).then(pl.format(template, number)).otherwise(text)
-    table = "application_notices"
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {table}")
-        cursor.execute(
-            f"CREATE TEMPORARY TABLE {table} (change_id bigint, application_id bigint, phone varchar(16), text text)"
-        )
-    frame_insert(table, changes.select("change_id", "application_id", "phone", text.alias("text")))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""INSERT INTO programs_notice (key, kind, beneficiary_id, application_id, phone, language, text, status,
-                    created_at, attempts, error)
-                SELECT 'application-change:' || n.change_id, %(kind)s, NULL, n.application_id, n.phone, %(language)s,
-                       n.text, 'pending', %(now)s, 0, ''
-                FROM {table} n""",
-            params | {"kind": NoticeKind.APPLICATION_DECIDED.value, "language": NOTICE_LANGUAGE},
-        )
-        cursor.execute(f"DROP TABLE {table}")
 
 
 @transaction.atomic

@@ -35,18 +35,26 @@ class RankingFigures:
     quotas: int = 0
 
 
-def applicants_match(programme: Programme) -> None:
-    """Open applications of people not found in the registry when they applied, matched again by CNIC
-    (they may have registered since), so that their need is known."""
+def applicants_match(programme: Programme, *, application_ids: list[int] | None = None) -> None:
+    """Open applications (of `application_ids` only, when given) matched again by CNIC when their
+    applicant was not found in the registry (they may have registered since) or is no longer an active
+    member of it (the link is then dropped, or moved to the CNIC's holder now), so that their need is
+    known and an accepted applicant becomes a beneficiary of the household they are in now."""
     holder = (
         "SELECT {column} FROM registry_identifier i JOIN registry_member m ON m.id = i.member_id "
         "WHERE i.number = programs_application.cnic AND i.active AND m.status = 'active'"
     )
+    chosen = ""
+    if application_ids is not None:
+        chosen = "AND id IN ({})".format(", ".join(str(int(pk)) for pk in application_ids) or "NULL")
     with connection.cursor() as cursor:
         cursor.execute(
             f"""UPDATE programs_application SET member_id = ({holder.format(column="m.id")}),
                    household_id = ({holder.format(column="m.household_id")})
-            WHERE programme_id = %s AND member_id IS NULL AND status IN ({_OPEN})""",
+            WHERE programme_id = %s AND status IN ({_OPEN}) {chosen}
+              AND (member_id IS NULL OR NOT EXISTS (SELECT 1 FROM registry_member x
+                                                   WHERE x.id = programs_application.member_id
+                                                     AND x.status = 'active'))""",
             [programme.pk],
         )
 
@@ -141,14 +149,16 @@ def _formatted(template: str, columns: dict[str, str]) -> pl.Expr:
 
 
 def proposals(programme: Programme, settings: Ranking) -> pl.DataFrame:
-    """(application_id, to_status, reason): the proposals of open applications that would change
-    their status, with the reason in the active language."""
+    """(application_id, to_status, reason, household_id, member_id): the proposals of open applications
+    that would change their status, with the reason in the active language, and the active member of
+    the registry the applicant is and their household now (null when there is none)."""
     frame = sql_frame(
-        f"""SELECT id, answers, status, rank, places, proposal FROM programs_application
-        WHERE programme_id = %s AND status IN ({_OPEN}) AND proposal <> ''""",
+        f"""SELECT a.id, a.answers, a.status, a.rank, a.places, a.proposal, m.household_id, m.id AS member_id
+        FROM programs_application a LEFT JOIN registry_member m ON m.id = a.member_id AND m.status = 'active'
+        WHERE a.programme_id = %s AND a.status IN ({_OPEN}) AND a.proposal <> ''""",
         [programme.pk],
         schema={"id": pl.Int64, "answers": pl.String, "status": pl.String, "rank": pl.Int64, "places": pl.Int64,
-                "proposal": pl.String},
+                "proposal": pl.String, "household_id": pl.Int64, "member_id": pl.Int64},
     )  # fmt: skip
     names = pl.DataFrame(
         [(province.code, province.name) for province in Province.objects.all()],
@@ -176,4 +186,6 @@ def proposals(programme: Programme, settings: Ranking) -> pl.DataFrame:
         .then(_formatted(_g(REASON_ACCEPT), columns))
         .otherwise(_formatted(_g(REASON_WAITLIST), columns))
     )
-    return decided.select(pl.col("id").alias("application_id"), "to_status", reason.alias("reason"))
+    return decided.select(
+        pl.col("id").alias("application_id"), "to_status", reason.alias("reason"), "household_id", "member_id"
+    )
