@@ -1,7 +1,8 @@
 """The conditionality pages: programme officers and administrators import the files of schools and
-health centres (a refused file lists every bad line), evaluate a quarter from the programme's page and
-read who was suspended or resumed; registration officers record a visit from a household's page;
-everyone who reads beneficiaries reads their compliance there; the command does what the button does."""
+health centres (a refused file lists every bad line), evaluate a quarter from the programme's page (as
+a job the browser follows) and read who was suspended or resumed; registration officers record a visit
+from a household's page; everyone who reads beneficiaries reads their compliance there; the command
+does what the button does."""
 
 from datetime import date
 from io import StringIO
@@ -9,9 +10,11 @@ from io import StringIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
+from ehsaas.core.models import Job
 from ehsaas.programs.choices import BeneficiaryStatus
 from ehsaas.programs.models import Beneficiary, HealthVisit, Programme, SchoolAttendance
 from ehsaas.registry import choices as c
@@ -31,6 +34,21 @@ def pupil(district_a):
         programme=Programme.objects.get(code="taleemi-wazaif"), household=household, member=member,
         status=BeneficiaryStatus.ACTIVE, status_since=timezone.now(),
     )  # fmt: skip
+
+
+@pytest.fixture
+def run_now(settings):
+    """Jobs run as soon as they are queued (the worker's part, done in the test)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def evaluate_on_the_page(client, quarter: str = QUARTER) -> Job:
+    """Press "Evaluate conditions" and let the worker run the job; the job, followed to its end."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(reverse("programs:evaluate", args=["taleemi-wazaif"]), {"quarter": quarter})
+    job = Job.objects.filter(kind="programs.evaluate_conditions").latest("id")
+    assert response.url == reverse("job_detail", args=[job.pk]) and job.status == "succeeded", job.error
+    return job
 
 
 def upload(text: str, name: str = "school.csv") -> SimpleUploadedFile:
@@ -96,13 +114,14 @@ def test_a_person_without_a_role_sees_no_file_page(client_as, personas):
     assert client_as(personas["no_role"]).get(reverse("programs:compliance")).status_code == 403
 
 
-def test_the_programme_page_evaluates_a_quarter_and_shows_who_was_suspended(client_as, officer, pupil):
+def test_the_programme_page_evaluates_a_quarter_and_shows_who_was_suspended(
+    client_as, officer, pupil, run_now
+):
     client = client_as(officer)
     assert "Evaluate conditions" in client.get(reverse("programs:detail", args=["taleemi-wazaif"])).text
 
-    response = client.post(
-        reverse("programs:evaluate", args=["taleemi-wazaif"]), {"quarter": QUARTER}, follow=True
-    )
+    job = evaluate_on_the_page(client)
+    response = client.get(job.report_url, follow=True)
 
     assert response.redirect_chain[-1][0] == reverse("programs:evaluation", args=["taleemi-wazaif", QUARTER])
     outcomes = response.text.split('data-testid="outcomes"')[1]
@@ -120,7 +139,7 @@ def test_a_quarter_not_ended_is_refused_with_its_reason(client_as, officer, pupi
     )
     assert "2099-Q1 has not ended yet" in response.text
     pupil.refresh_from_db()
-    assert pupil.status == BeneficiaryStatus.ACTIVE
+    assert pupil.status == BeneficiaryStatus.ACTIVE and not Job.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -130,16 +149,18 @@ def test_others_may_not_evaluate_from_the_page(client_as, personas, role, pupil)
     client = client_as(personas[role])
     assert "Evaluate conditions" not in client.get(reverse("programs:detail", args=["taleemi-wazaif"])).text
     response = client.post(reverse("programs:evaluate", args=["taleemi-wazaif"]), {"quarter": QUARTER})
-    assert response.status_code == 403
+    assert response.status_code == 403 and not Job.objects.exists()
 
 
-def test_a_partner_reads_only_the_outcomes_in_its_districts(client_as, officer, personas, pupil, district_b):
+def test_a_partner_reads_only_the_outcomes_in_its_districts(
+    client_as, officer, personas, pupil, district_b, run_now
+):
     elsewhere = family(district_b, score=20, ref="HH-AWAY", children=[(c.Sex.MALE, date(2016, 1, 1), True)])
     Beneficiary.objects.create(
         programme=pupil.programme, household=elsewhere, member=elsewhere.members.get(relationship=c.Relationship.SON),
         status=BeneficiaryStatus.ACTIVE, status_since=timezone.now(),
     )  # fmt: skip
-    client_as(officer).post(reverse("programs:evaluate", args=["taleemi-wazaif"]), {"quarter": QUARTER})
+    evaluate_on_the_page(client_as(officer))
 
     text = (
         client_as(personas["partner"])
@@ -150,11 +171,11 @@ def test_a_partner_reads_only_the_outcomes_in_its_districts(client_as, officer, 
     assert "HH-PUPIL" in text and "HH-AWAY" not in text
 
 
-def test_the_household_page_shows_a_beneficiary_s_compliance(client_as, officer, personas, pupil):
+def test_the_household_page_shows_a_beneficiary_s_compliance(client_as, officer, personas, pupil, run_now):
     SchoolAttendance.objects.create(
         member=pupil.member, quarter=QUARTER, attendance=64, recorded_at=timezone.now()
     )
-    client_as(officer).post(reverse("programs:evaluate", args=["taleemi-wazaif"]), {"quarter": QUARTER})
+    evaluate_on_the_page(client_as(officer))
 
     text = client_as(personas["auditor"]).get(reverse("registry:household", args=[pupil.household_id])).text
 

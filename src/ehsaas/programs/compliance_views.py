@@ -1,18 +1,21 @@
 """Conditionality pages: importing the files of schools and health centres (with the report of every
-line refused), a programme's quarters evaluated and the results of one (who was suspended, who
-resumed, and why), and a health visit recorded from a household's page. Views parse the request, check
+line refused), a programme's quarters evaluated (an evaluation runs as a job the browser follows) and
+the results of one (who was suspended, who resumed, and why), and a health visit recorded from a
+household's page. Views parse the request, check
 permission, call one selector or service and render."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ehsaas.core.choices import JobStatus
+from ehsaas.core.selectors import job_get_for_user, jobs_for_user
 from ehsaas.programs import services
 from ehsaas.programs.choices import ComplianceAction
 from ehsaas.programs.compliance import ComplianceFileRefused
@@ -25,6 +28,7 @@ from ehsaas.programs.selectors import (
     condition_outcomes_for_user,
     programme_get_for_user,
 )
+from ehsaas.programs.tasks import EVALUATION_KIND
 from ehsaas.registry.selectors import household_get_for_user, members_for_user
 
 PAGE = 50
@@ -63,11 +67,18 @@ def compliance_files(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def condition_evaluations(request: HttpRequest, code: str) -> HttpResponse:
+    """The programme's quarters evaluated, the form to evaluate one, and the evaluations the reader
+    started that are still running."""
     programme = programme_get_for_user(user=request.user, code=code)
     evaluations = condition_evaluations_for_user(user=request.user, programme=programme)
     form = EvaluateForm(initial={"quarter": str(last_ended_quarter(timezone.localdate()))})
+    running = jobs_for_user(user=request.user).filter(
+        kind=EVALUATION_KIND,
+        params__programme=programme.code,
+        status__in=(JobStatus.QUEUED, JobStatus.RUNNING),
+    )
     return render(request, "programs/evaluations.html", {
-        "programme": programme, "evaluations": evaluations, "form": form,
+        "programme": programme, "evaluations": evaluations, "form": form, "running": running,
         "conditions": programme.condition_rules.all(),
     })  # fmt: skip
 
@@ -76,19 +87,30 @@ def condition_evaluations(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @permission_required("programs.evaluate_conditions", raise_exception=True)
 def condition_evaluate(request: HttpRequest, code: str) -> HttpResponse:
+    """Queue the quarter's evaluation and follow its job; a quarter that cannot be evaluated is refused
+    on the evaluations page, and nothing is queued."""
     programme = programme_get_for_user(user=request.user, code=code)
     form = EvaluateForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors.get("quarter", [])))
         return redirect("programs:evaluations", code=code)
     try:
-        evaluation = services.conditions_evaluate(
+        job = services.conditions_evaluation_start(
             acting_user=request.user, programme=programme, quarter=form.cleaned_data["quarter"]
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("programs:evaluations", code=code)
-    return redirect("programs:evaluation", code=code, quarter=evaluation.quarter)
+    return redirect("job_detail", pk=job.pk)
+
+
+@login_required
+def evaluation_of_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The evaluation a job made (a job's page links to its report by the job's number)."""
+    job = job_get_for_user(user=request.user, pk=pk)
+    if job.kind != EVALUATION_KIND or "quarter" not in job.result:
+        raise Http404
+    return redirect("programs:evaluation", code=job.result["programme"], quarter=job.result["quarter"])
 
 
 @login_required

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ehsaas.core.expressions import And, Comparison, Node, Not, Or, to_polars
 from ehsaas.core.frames import frame_insert, sql_frame
+from ehsaas.core.progress import NoProgress, Progress
 from ehsaas.programs.choices import (
     VISITS_COUNTED,
     BeneficiaryStatus,
@@ -112,14 +113,19 @@ def _beneficiaries(programme: Programme) -> pl.DataFrame:
 
 
 def _who_is_judged(
-    programme: Programme, beneficiaries: pl.DataFrame, conditions: list[ConditionRule], day: date
+    programme: Programme,
+    beneficiaries: pl.DataFrame,
+    conditions: list[ConditionRule],
+    day: date,
+    progress: Progress,
 ) -> pl.DataFrame:
     """(beneficiary_id, household_id, member_id, kind): each beneficiary and each condition that applies
-    to it, judged on the unit frames of its household (a read of many households at a time). When no
-    condition has a rule, every beneficiary still a member of the registry is judged on every condition,
-    and no frame is read."""
+    to it, judged on the unit frames of its household (a read of many households at a time, `progress`
+    advanced by the beneficiaries of each). When no condition has a rule, every beneficiary still a
+    member of the registry is judged on every condition, and no frame is read."""
     schema = {"beneficiary_id": pl.Int64, "household_id": pl.Int64, "member_id": pl.Int64, "kind": pl.String}
     if not any(condition.applies_when.strip() for condition in conditions):
+        progress.advance(beneficiaries.height)
         present = beneficiaries.filter("present").select("beneficiary_id", *_KEY)
         kinds = pl.DataFrame(
             {"kind": [condition.kind for condition in conditions]}, schema={"kind": pl.String}
@@ -135,6 +141,11 @@ def _who_is_judged(
         if programme.unit == Unit.HOUSEHOLD:
             frame = frame.with_columns(pl.lit(0, dtype=pl.Int64).alias("member_id"))
         units = beneficiaries.select("beneficiary_id", *_KEY).join(frame, on=_KEY, how="inner")
+        # The read's households are a run of the sorted ids: its beneficiaries are those between the ends.
+        chosen = households[start : start + HOUSEHOLDS_A_READ]
+        progress.advance(
+            beneficiaries.filter(pl.col("household_id").is_between(chosen[0], chosen[-1])).height
+        )
         for condition in conditions:
             parts.append(
                 units.filter(applies[condition.kind]).select(
@@ -210,7 +221,9 @@ def _existing(programme: Programme, quarter: Quarter) -> pl.DataFrame:
     )
 
 
-def compliance_judge(programme: Programme, quarter: Quarter, beneficiaries: pl.DataFrame) -> pl.DataFrame:
+def compliance_judge(
+    programme: Programme, quarter: Quarter, beneficiaries: pl.DataFrame, progress: Progress | None = None
+) -> pl.DataFrame:
     """The quarter's compliance rows of the programme (schema _ROWS), with each condition's
     `suspend_after`."""
     conditions = list(programme.condition_rules.all())
@@ -219,7 +232,7 @@ def compliance_judge(programme: Programme, quarter: Quarter, beneficiaries: pl.D
          "suspend_after": [c.suspend_after for c in conditions]},
         schema={"kind": pl.String, "minimum": pl.Int64, "suspend_after": pl.Int64},
     )  # fmt: skip
-    judged = _who_is_judged(programme, beneficiaries, conditions, quarter.last_day)
+    judged = _who_is_judged(programme, beneficiaries, conditions, quarter.last_day, progress or NoProgress())
     rows = _with_values(judged, _figures(programme, quarter), programme.unit).join(rules, on="kind")
     met = (pl.col("value") >= pl.col("minimum")).fill_null(False)
     rows = rows.with_columns(met.alias("met")).join(
@@ -359,15 +372,23 @@ def decisions_apply(evaluation: ConditionEvaluation, decided: pl.DataFrame, *, a
 
 
 def conditions_compute(
-    programme: Programme, quarter: Quarter, evaluation: ConditionEvaluation, *, acting_user
+    programme: Programme,
+    quarter: Quarter,
+    evaluation: ConditionEvaluation,
+    *,
+    acting_user,
+    progress: Progress | None = None,
 ) -> EvaluationFigures:
     """Judge the quarter, write what changed and make the decisions; the caller holds the transaction
-    and has locked the programme."""
+    and has locked the programme. `progress` counts the beneficiaries judged."""
+    progress = progress or NoProgress()
     beneficiaries = _beneficiaries(programme)
-    rows = compliance_judge(programme, quarter, beneficiaries)
+    progress.start(beneficiaries.height, _g("Judging the beneficiaries' conditions"), unit="beneficiaries")
+    rows = compliance_judge(programme, quarter, beneficiaries, progress)
     changed = _compliance_write(rows.select(list(_ROWS)), _existing(programme, quarter))
     decided = decisions(programme, quarter, rows, beneficiaries)
     decisions_apply(evaluation, decided, acting_user=acting_user)
+    progress.close()
     per_beneficiary = rows.group_by("beneficiary_id").agg(pl.col("met").all())
     return EvaluationFigures(
         judged=per_beneficiary.height,

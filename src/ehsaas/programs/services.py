@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ehsaas.core.models import Job
 from ehsaas.core.services import audit_record, job_create
 from ehsaas.programs.application_fields import parameters_check
 from ehsaas.programs.choices import BeneficiaryStatus, ComplianceFileKind, ProgrammeStatus, RunStatus
@@ -20,26 +21,27 @@ from ehsaas.programs.compliance import (
     visits_file_read,
     visits_write,
 )
-from ehsaas.programs.conditions import conditions_compute
 from ehsaas.programs.enrolment import enrolment_apply, enrolment_run_create
+from ehsaas.programs.evaluations import conditions_evaluate as conditions_evaluate  # the service, re-exported
+from ehsaas.programs.evaluations import evaluation_check
 from ehsaas.programs.fields import rule_fields
 from ehsaas.programs.models import (
     Beneficiary,
     BeneficiaryStatusChange,
     BenefitRule,
     ComplianceFile,
-    ConditionEvaluation,
     ConditionRule,
     EnrolmentRun,
     HealthVisit,
     Programme,
 )
-from ehsaas.programs.quarters import InvalidQuarter, Quarter
 from ehsaas.programs.reevaluation import NotDue
 from ehsaas.programs.rules import compile_rules, parse_rule
 from ehsaas.programs.tasks import (
     ENROLMENT_KIND,
+    EVALUATION_KIND,
     compute_enrolment_job,
+    evaluate_conditions_job,
     reevaluate_programmes,
     reevaluation_queue,
 )
@@ -267,11 +269,6 @@ def beneficiary_set_status(*, acting_user, beneficiary: Beneficiary, status: str
 
 # Conditionalities: what schools and centres report, and a quarter judged.
 
-MSG_NO_CONDITIONS = _("%(programme)s has no conditions to keep the benefit: there is nothing to evaluate.")
-MSG_QUARTER_NOT_ENDED = _("%(quarter)s has not ended yet: a quarter is evaluated after its last day.")
-MSG_NOT_EVALUATED = _(
-    "Only an active or paused programme's conditions are evaluated; this one is %(status)s."
-)
 MSG_VISIT_TWICE = _("This visit is recorded already.")
 MSG_VISIT_FUTURE = _("A visit is recorded once it has happened: the date is after today.")
 MSG_MEMBER_GONE = _("Visits are recorded for active members of a household only.")
@@ -337,41 +334,21 @@ def health_visit_record(
 
 
 @transaction.atomic
-def conditions_evaluate(
+def conditions_evaluation_start(
     *, acting_user, programme: Programme, quarter: str, today: date | None = None
-) -> ConditionEvaluation:
-    """Judge a programme's conditions for a quarter that has ended: suspend those who missed a condition
-    as many quarters in a row as it allows, resume those an evaluation suspended who meet them all
-    again, each with a status history row and a notice. The same quarter evaluated again changes only
-    what changed since."""
-    _require_unless_system(acting_user, "evaluate_conditions")
-    try:
-        judged = Quarter.parse(quarter)
-    except InvalidQuarter as error:
-        raise ProgrammeRefused(str(error)) from None
-    programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    if programme.status not in (ProgrammeStatus.ACTIVE, ProgrammeStatus.PAUSED):
-        raise ProgrammeRefused(MSG_NOT_EVALUATED, params={"status": programme.get_status_display()})
-    if not programme.condition_rules.exists():
-        raise ProgrammeRefused(MSG_NO_CONDITIONS, params={"programme": programme.name})
-    if judged.last_day >= (today or timezone.localdate()):
-        raise ProgrammeRefused(MSG_QUARTER_NOT_ENDED, params={"quarter": str(judged)})
-    now, user = timezone.now(), _actor(acting_user)
-    evaluation, created = ConditionEvaluation.objects.get_or_create(
-        programme=programme, quarter=str(judged), defaults={"evaluated_at": now, "evaluated_by": user}
+) -> Job:
+    """Queue the evaluation of a programme's conditions for a quarter, followed by a Job; a quarter that
+    cannot be evaluated is refused here, with the reason, and nothing is queued. The worker runs
+    `conditions_evaluate`."""
+    _require(acting_user, "evaluate_conditions")
+    judged = evaluation_check(programme, quarter, today)
+    job = job_create(
+        kind=EVALUATION_KIND,
+        acting_user=acting_user,
+        params={"programme": programme.code, "quarter": str(judged)},
+        message=str(_("Waiting for the worker")),
     )
-    figures = conditions_compute(programme, judged, evaluation, acting_user=user)
-    if created or figures.changed:
-        evaluation.evaluated_at, evaluation.evaluated_by = now, user
-        evaluation.judged, evaluation.met = figures.judged, figures.met
-        evaluation.missed = figures.judged - figures.met
-        evaluation.suspended = evaluation.outcomes.filter(action="suspended").count()
-        evaluation.resumed = evaluation.outcomes.filter(action="resumed").count()
-        evaluation.save(update_fields=["evaluated_at", "evaluated_by", "judged", "met", "missed", "suspended",
-                                       "resumed"])  # fmt: skip
-    audit_record(
-        actor=acting_user, action="conditions.evaluated", subject=evaluation,
-        summary=f"{programme.code} {judged}: {figures.judged} judged, {figures.suspended} suspended, "
-        f"{figures.resumed} resumed",
-    )  # fmt: skip
-    return evaluation
+    audit_record(actor=acting_user, action="conditions.evaluation_started", subject=programme,
+                 summary=f"Evaluation of {programme.code}'s conditions for {judged} queued")  # fmt: skip
+    transaction.on_commit(lambda: evaluate_conditions_job.enqueue(job.pk))
+    return job

@@ -1,18 +1,21 @@
 """Programmes as background work: an enrolment run (over the whole registry, or a re-evaluation of the
 households changed since the last settled run), computed by the worker while the browser follows its
-Job; and the re-evaluation of every active programme when households, scores or wealth flags change."""
+Job; the re-evaluation of every active programme when households, scores or wealth flags change; and a
+quarter's conditions evaluated."""
 
 import traceback
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from ehsaas.core.models import Job
 from ehsaas.core.progress import Progress
-from ehsaas.core.services import audit_record, job_create, job_fail, job_succeed
+from ehsaas.core.services import audit_record, job_create, job_fail, job_start, job_succeed
 from ehsaas.programs.choices import ProgrammeStatus, RunScope, RunStatus
 from ehsaas.programs.enrolment import enrolment_compute
+from ehsaas.programs.evaluations import conditions_evaluate
 from ehsaas.programs.models import EnrolmentRun, Programme
 from ehsaas.programs.reevaluation import (
     NotDue,
@@ -22,6 +25,7 @@ from ehsaas.programs.reevaluation import (
 )
 
 ENROLMENT_KIND = "programs.enrol"
+EVALUATION_KIND = "programs.evaluate_conditions"
 
 
 @task()
@@ -93,3 +97,34 @@ def on_changes(**_payload) -> None:
     """Subscriber of HOUSEHOLDS_CHANGED and SCORES_CHANGED: queue the re-evaluation of the active
     programmes (each finds for itself which households changed)."""
     reevaluate_programmes.enqueue()
+
+
+@task()
+def evaluate_conditions_job(job_id: int) -> dict:
+    """A quarter's conditions evaluated by `conditions_evaluate`, as the person who asked; a refusal
+    met only now (the programme closed meanwhile, say) fails the job with its message."""
+    job = Job.objects.select_related("created_by").get(pk=job_id)
+    programme = Programme.objects.get(code=job.params["programme"])
+    # Marked running before the evaluation's transaction, which holds its own progress until it ends.
+    job_start(job=job, message=_("Evaluating %(quarter)s") % {"quarter": job.params["quarter"]})
+    try:
+        evaluation = conditions_evaluate(
+            acting_user=job.created_by, programme=programme, quarter=job.params["quarter"],
+            progress=Progress(job=job, unit="beneficiaries"),
+        )  # fmt: skip
+    except ValidationError as refused:
+        job_fail(job=job, error=" ".join(refused.messages))
+        return {}
+    except PermissionDenied:
+        job_fail(job=job, error=_("You may no longer evaluate this programme's conditions."))
+        return {}
+    except Exception:
+        job_fail(job=job, error=traceback.format_exc())
+        raise
+    result = {"programme": programme.code, "quarter": evaluation.quarter, "judged": evaluation.judged,
+              "met": evaluation.met, "missed": evaluation.missed, "suspended": evaluation.suspended,
+              "resumed": evaluation.resumed, "report": "evaluation"}  # fmt: skip
+    job_succeed(job=job, result=result, message=_(
+        "%(judged)s judged: %(suspended)s suspended, %(resumed)s resumed"
+    ) % {"judged": evaluation.judged, "suspended": evaluation.suspended, "resumed": evaluation.resumed})  # fmt: skip
+    return result

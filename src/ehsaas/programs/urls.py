@@ -11,6 +11,11 @@ urlpatterns = [
     path("programmes/runs/of-job/<int:pk>/", views.run_of_job, name="run_of_job"),
     path("programmes/beneficiaries/<int:pk>/status/", views.beneficiary_status, name="beneficiary_status"),
     path("programmes/compliance/", compliance_views.compliance_files, name="compliance"),
+    path(
+        "programmes/compliance/evaluations/of-job/<int:pk>/",
+        compliance_views.evaluation_of_job,
+        name="evaluation_of_job",
+    ),
     path("programmes/applications/", application_views.application_list, name="applications"),
     path("programmes/applications/<int:pk>/", application_views.application_detail, name="application"),
     path(

@@ -1,5 +1,6 @@
 """`ehsaas conditions evaluate PROGRAMME QUARTER`: judge a programme's conditions for a quarter that has
-ended, suspending and resuming beneficiaries (each with a notice in the outbox), and print the figures.
+ended, suspending and resuming beneficiaries (each with a notice in the outbox), inline with a progress
+bar (the page runs the same evaluation as a job), and print the figures.
 `ehsaas conditions import attendance|visits FILE`: import a school's or a health centre's file, whatever
 its size; a file with bad lines is refused whole and every bad line printed."""
 
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
+from ehsaas.core.progress import Progress
 from ehsaas.programs.choices import ComplianceFileKind
 from ehsaas.programs.compliance import ComplianceFileRefused
 from ehsaas.programs.models import Programme
@@ -24,23 +26,26 @@ class Command(BaseCommand):
         evaluate = actions.add_parser("evaluate", help="judge a quarter's conditions of a programme")
         evaluate.add_argument("programme", help="the programme's code, e.g. taleemi-wazaif")
         evaluate.add_argument("quarter", help="the quarter, e.g. 2026-Q3")
+        evaluate.add_argument("--no-progress", action="store_true", help="no progress bar")
         load = actions.add_parser("import", help="import a school's attendance or a centre's visits file")
         load.add_argument("kind", choices=ComplianceFileKind.values)
         load.add_argument("file", type=Path)
 
     def handle(self, *args, action: str, **options):
         if action == "evaluate":
-            self._evaluate(options["programme"], options["quarter"])
+            self._evaluate(options["programme"], options["quarter"], bar=not options["no_progress"])
         else:
             self._import(options["kind"], options["file"])
 
-    def _evaluate(self, code: str, quarter: str) -> None:
+    def _evaluate(self, code: str, quarter: str, *, bar: bool) -> None:
         programme = Programme.objects.filter(code=code).first()
         if programme is None:
             codes = ", ".join(Programme.objects.values_list("code", flat=True))
             raise CommandError(f"no programme {code}; the programmes are: {codes}")
         try:
-            evaluation = conditions_evaluate(acting_user=None, programme=programme, quarter=quarter)
+            evaluation = conditions_evaluate(
+                acting_user=None, programme=programme, quarter=quarter, progress=Progress(bar=bar)
+            )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(
