@@ -12,6 +12,11 @@ class Role(models.TextChoices):
     PARTNER = "partner", _("Partner organisation")
     ME_ANALYST = "me_analyst", _("M&E analyst")
     AUDITOR = "auditor", _("Auditor")
+    GRIEVANCE_OFFICER = "grievance_officer", _("Grievance officer")
+    # Works the complaints of an area (StaffScope's districts; nationwide with none listed).
+    GRIEVANCE_SUPERVISOR = "grievance_supervisor", _("Grievance supervisor")
+    # The only role that sees complaints of sensitive categories (misconduct, fraud, harassment).
+    INVESTIGATOR = "investigator", _("Investigator")
 
 
 class JobStatus(models.TextChoices):
