@@ -11,8 +11,10 @@ class ProgramsConfig(AppConfig):
         """The kinds of the enrolment and condition evaluation jobs, the household page's programmes
         panel, and the re-evaluation of programmes when households or their scores change; imported
         here, once the app registry is ready (the modules use models)."""
+        from ehsaas.core.demo import DemoStep, register_demo_step
         from ehsaas.core.events import HOUSEHOLDS_CHANGED, SCORES_CHANGED, subscribe
         from ehsaas.core.jobs import JobKind, register_job_kind
+        from ehsaas.programs.demo import demo_enrolment
         from ehsaas.programs.tasks import ENROLMENT_KIND, EVALUATION_KIND, on_changes
         from ehsaas.programs.views import household_panel
         from ehsaas.registry.panels import HouseholdPanel, register_household_panel
@@ -55,3 +57,4 @@ class ProgramsConfig(AppConfig):
         )
         subscribe(HOUSEHOLDS_CHANGED, on_changes)
         subscribe(SCORES_CHANGED, on_changes)
+        register_demo_step(DemoStep("programs.enrolment", demo_enrolment, order=20))

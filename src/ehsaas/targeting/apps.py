@@ -12,8 +12,10 @@ class TargetingConfig(AppConfig):
     def ready(self) -> None:
         """The scoring job's kind, the household page's score panel, and the rescoring of households
         whose data changed. Imported here, once the app registry is ready (the modules use models)."""
+        from ehsaas.core.demo import DemoStep, register_demo_step
         from ehsaas.core.events import HOUSEHOLDS_CHANGED, subscribe
         from ehsaas.registry.panels import HouseholdPanel, register_household_panel
+        from ehsaas.targeting.demo import demo_scores
         from ehsaas.targeting.tasks import on_households_changed
         from ehsaas.targeting.views import household_panel
 
@@ -66,3 +68,4 @@ class TargetingConfig(AppConfig):
             HouseholdPanel("targeting.score", "targeting/_household_panel.html", household_panel, order=10)
         )
         subscribe(HOUSEHOLDS_CHANGED, on_households_changed)
+        register_demo_step(DemoStep("targeting.scores", demo_scores, order=10))

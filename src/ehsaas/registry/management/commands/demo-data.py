@@ -2,7 +2,8 @@
 
 Generates a synthetic population into var/demo/ (reused when it was made with the same size and seed)
 and imports it, unless the registry already holds households; then creates or resets one account per
-role and prints their usernames and passwords. DEMO_PASSWORD, when set, is every account's password."""
+role, runs the demo steps the other apps registered (scores, an enrolled programme, …), and prints the
+accounts' usernames and passwords. DEMO_PASSWORD, when set, is every account's password."""
 
 from datetime import date
 
@@ -12,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
+from ehsaas.core.demo import demo_steps
 from ehsaas.core.progress import Progress
 from ehsaas.env import env_int, env_str
 from ehsaas.registry.choices import WealthSource
@@ -56,6 +58,8 @@ class Command(BaseCommand):
         if households > 0 and not existing:
             self._plant_duplicates()
             self._import_wealth_list()
+            for step in demo_steps():  # scores, an enrolled programme, … (see ehsaas.core.demo)
+                self.stdout.write(step.run())
         self._print_accounts(accounts)
 
     def _plant_duplicates(self) -> None:
