@@ -188,6 +188,27 @@ RATELIMIT_IP_META_KEY = "ehsaas.portal.limits.client_address"
 # only a gateway on this machine (loopback), so that nobody can call it directly with made-up numbers.
 SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN")
 
+# Outbound SMS (ehsaas.messaging). SMS_GATEWAY "log" records in the outbox that each message would have
+# been sent and sends nothing (the demo); "kannel" sends through Kannel's sendsms interface.
+SMS_GATEWAY = env_str("SMS_GATEWAY", "log")
+if SMS_GATEWAY not in ("log", "kannel"):
+    raise ImproperlyConfigured(f"SMS_GATEWAY must be log or kannel, not {SMS_GATEWAY!r}")
+KANNEL_SENDSMS_URL = env_str("KANNEL_SENDSMS_URL", "http://127.0.0.1:13013/cgi-bin/sendsms")
+KANNEL_USERNAME = env_str("KANNEL_USERNAME")
+KANNEL_PASSWORD = env_str("KANNEL_PASSWORD")
+# Where Kannel reaches our delivery reports (/sms/delivery); empty asks for none.
+KANNEL_DLR_URL = env_str("KANNEL_DLR_URL")
+# The number messages come from (the short code people reply to).
+SMS_SENDER = env_str("SMS_SENDER", "8171")
+# Messages a second the sender hands to the gateway, at most (the rate agreed with the operator).
+SMS_SEND_RATE = env_float("SMS_SEND_RATE", 10.0)
+if SMS_SEND_RATE <= 0:
+    raise ImproperlyConfigured(f"SMS_SEND_RATE must be more than 0 messages a second, not {SMS_SEND_RATE}")
+# Attempts at a message the gateway refuses before it is marked failed (each after a longer wait).
+SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 5)
+if SMS_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured(f"SMS_MAX_ATTEMPTS must be at least 1, not {SMS_MAX_ATTEMPTS}")
+
 # The counters of those limits live in the cache. The default, local memory, counts in each server
 # process on its own: with gunicorn's 4 workers a person meets the limit after between 1 and 4 times its
 # count. A memcached (CACHE_BACKEND=django.core.cache.backends.memcached.PyMemcacheCache with

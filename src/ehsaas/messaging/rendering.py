@@ -86,3 +86,12 @@ def segments(text: str) -> Segments:
         single, part, encoding = 70, 67, "ucs2"
     count = 1 if length <= single else math.ceil(length / part)
     return Segments(encoding=encoding, length=length, count=max(count, 1))
+
+
+# Typical values of the usual placeholders, to count the SMS a template takes before it is sent.
+SAMPLES = {"programme": "Kafaalat", "amount": "13,500", "number": "GR-2026-000123", "date": "15-09-2026"}
+SAMPLE_OTHER = "xxxxxxxxxx"
+
+
+def sample_values(names: list[str]) -> dict[str, str]:
+    return {name: SAMPLES.get(name, SAMPLE_OTHER) for name in names}

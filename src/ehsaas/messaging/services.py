@@ -17,6 +17,7 @@ from ehsaas.core.services import audit_record
 from ehsaas.messaging.choices import MessageLanguage, MessageStatus
 from ehsaas.messaging.models import Message, MessageTemplate
 from ehsaas.messaging.rendering import PlaceholderError, placeholders_check, placeholders_in, render
+from ehsaas.messaging.tasks import sending_wake
 
 MSG_INVALID_PHONE = _("%(phone)s is not a Pakistani mobile number such as 0300-1234567 or +923001234567.")
 MSG_NO_TEMPLATE = _("There is no message template %(code)s.")
@@ -213,7 +214,47 @@ def _quote(name: str) -> str:
 
 
 def _wake_sender() -> None:
-    """Once the caller's transaction commits, make sure a sender will run."""
+    """Once the caller's transaction commits, make sure a sender will run (asked once per transaction,
+    however many messages it queued)."""
+    if any(entry[1] is sending_wake for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(sending_wake)
+
+
+# Kannel's delivery-report types (gateways.DLR_MASK), and the words another gateway may use instead.
+REPORT_DELIVERED = {"1", "delivered"}
+REPORT_FAILED = {"2", "16", "failed", "undelivered", "rejected"}
+REPORT_ACCEPTED = {"4", "8", "accepted", "buffered"}
+MSG_REPORT_STATUS = _("A delivery report's status is one of 1, 2, 4, 8 or 16 (Kannel's), not %(status)s.")
+
+
+def message_delivery_report(*, message_id: int, status: str, report: str = "") -> Message | None:
+    """What the gateway reports about a sent message: delivered to the phone (1) marks it delivered,
+    not delivered or rejected by the SMS centre (2, 16) marks it failed with the report's text, accepted
+    or queued by the centre (8, 4) is only recorded. A message delivered or failed stays so (reports
+    can arrive out of order). Returns None for a message that does not exist; raises MessageRefused for
+    a status that is none of these."""
+    status = (status or "").strip().lower()
+    if status not in REPORT_DELIVERED | REPORT_FAILED | REPORT_ACCEPTED:
+        raise MessageRefused(MSG_REPORT_STATUS % {"status": repr(status)})
+    with transaction.atomic():
+        message = Message.objects.select_for_update().filter(pk=message_id).first()
+        if message is None:
+            return None
+        message.report = f"{status}: {report}".strip()[:200]
+        fields = ["report"]
+        final = message.status in (MessageStatus.DELIVERED, MessageStatus.FAILED)
+        if status in REPORT_DELIVERED and not final:
+            message.status, message.delivered_at = MessageStatus.DELIVERED, timezone.now()
+            fields += ["status", "delivered_at"]
+        elif status in REPORT_FAILED and not final:
+            message.status, message.failed_at = MessageStatus.FAILED, timezone.now()
+            message.error = _("The operator reported that it could not be delivered: %(report)s") % {
+                "report": report or status
+            }
+            fields += ["status", "failed_at", "error"]
+        message.save(update_fields=fields)
+    return message
 
 
 def template_update(
@@ -224,11 +265,12 @@ def template_update(
     for words in (text_en, text_ur):
         placeholders_check(words, template.placeholders)
     with transaction.atomic():
-        before = {
-            "text_en": template.text_en,
-            "text_ur": template.text_ur,
-            "description": template.description,
-        }
+        # As stored: a form may have set the new texts on `template` already.
+        before = (
+            MessageTemplate.objects.select_for_update()
+            .values("text_en", "text_ur", "description")
+            .get(pk=template.pk)
+        )
         template.text_en, template.text_ur, template.description = text_en, text_ur, description
         template.save(update_fields=["text_en", "text_ur", "description", "updated_at"])
         after = {"text_en": text_en, "text_ur": text_ur, "description": description}
