@@ -1,10 +1,22 @@
-"""What the outbox's tests share: messages queued the ordinary way, and gateways that answer as told."""
+"""What the outbox's tests share: the templates the migrations load, messages queued the ordinary way, and
+gateways that answer as told."""
+
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 
 from ehsaas.messaging.gateways import GatewayError
-from ehsaas.messaging.models import Message
+from ehsaas.messaging.models import Message, MessageTemplate
 from ehsaas.messaging.services import message_queue
+
+
+@pytest.fixture(autouse=True)
+def message_templates(db) -> None:
+    """The templates the migrations load, loaded again when a transactional test (which empties the
+    tables after itself) ran before."""
+    if not MessageTemplate.objects.exists():
+        import_module("ehsaas.messaging.migrations.0002_default_templates").load(django_apps, None)
 
 
 class ScriptedGateway:
