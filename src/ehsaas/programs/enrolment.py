@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from ehsaas.core.expressions import Comparison, Node, Not
 from ehsaas.core.frames import frame_insert, sql_frame
 from ehsaas.core.progress import NoProgress, Progress
 from ehsaas.programs.choices import BeneficiaryStatus, ChangeKind, RunStatus, Unit
@@ -62,6 +63,21 @@ def judge_units(frame: pl.DataFrame, rules: CompiledRules, programme: Programme)
             (pl.col("eligible") & (pl.col("member_no") == pl.col("first"))).alias("eligible")
         )
     return judged.select(*_KEY, "pmt_score", "eligible", "amount", "category", "why")
+
+
+def fields_read(rules: CompiledRules) -> set[str]:
+    """The names the eligibility rule and the benefit lines read: the only columns enrolment needs."""
+
+    def read(node: Node | None) -> set[str]:
+        if node is None:
+            return set()
+        if isinstance(node, Comparison):
+            return {node.field}
+        if isinstance(node, Not):
+            return read(node.part)
+        return set().union(*(read(part) for part in node.parts))
+
+    return read(rules.eligibility).union(*(read(line.condition) for line in rules.benefits))
 
 
 def flag_ids(rules: CompiledRules) -> dict[str, int]:
@@ -120,7 +136,13 @@ def enrolment_compute(
     # Kept: the eligible units, and the reasons of current beneficiaries who are not (memory stays small
     # whatever the registry's size).
     parts, units = [], 0
-    frames = unit_frames(programme.unit, programme_flags=programme_flags, today=today, households=scope)
+    frames = unit_frames(
+        programme.unit,
+        fields=fields_read(rules),
+        programme_flags=programme_flags,
+        today=today,
+        households=scope,
+    )
     for frame in frames:
         judged = judge_units(frame, rules, programme)
         units += judged.height
@@ -169,7 +191,9 @@ def enrolment_compute(
             ),
         ]
     )
-    write = changes.select(
+    # In the order of the registry's ids: the check of each row's foreign keys locks the household and
+    # member it names, and in this order it finds each page of those tables once, not again and again.
+    write = changes.sort(_KEY).select(
         pl.lit(run.pk).alias("run_id"), "household_id",
         pl.when(pl.col("member_id") == 0).then(None).otherwise(pl.col("member_id")).alias("member_id"),
         "change", "reason", "amount", "category",
