@@ -6,9 +6,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import dci_search, eligibility_check, enrolment, import_registry, score
+from bench import dci_search, eligibility_check, enrolment, import_registry, notifications, score
 
-BENCHMARKS = [import_registry, score, dci_search, enrolment, eligibility_check]
+BENCHMARKS = [import_registry, score, dci_search, enrolment, eligibility_check, notifications]
 
 if __name__ == "__main__":
     results = [benchmark.main() for benchmark in BENCHMARKS]

@@ -93,6 +93,34 @@ def test_a_sender_that_fell_behind_does_not_catch_up_in_a_burst():
     assert clock.sleeps == [pytest.approx(0.1)]
 
 
+def test_a_send_a_little_late_keeps_the_schedule_so_small_delays_do_not_slow_the_rate():
+    clock = FakeClock()
+    pacer = Pacer(100, clock=clock, sleep=clock.sleep)
+    pacer.wait()
+    clock.now += 0.015  # a batch written between two sends: 5 ms late for the next slot, 10 ms apart
+    pacer.wait()
+    pacer.wait()
+
+    # The third send keeps its slot, 20 ms after the first, though the second was late.
+    assert clock.now == pytest.approx(1000.02)
+    assert clock.sleeps == [pytest.approx(0.005)]
+
+
+def test_catching_up_never_puts_more_than_the_rate_in_any_second():
+    clock = FakeClock()
+    pacer = Pacer(100, clock=clock, sleep=clock.sleep)
+    times = []
+    for send in range(300):
+        if send in (49, 149):
+            clock.now += 0.05  # a pause short of LATENESS: the sends after it catch up
+        pacer.wait()
+        times.append(clock.now)
+
+    most_in_a_second = max(sum(1 for t in times if start <= t < start + 1 - 1e-9) for start in times)
+    assert most_in_a_second == 100
+    assert times[-1] - times[0] == pytest.approx(3.0, abs=0.05)  # and the rate is kept: 300 in ~3 s
+
+
 def test_a_refused_message_is_tried_again_later_with_a_doubling_wait_then_marked_failed_with_the_error(
     queued,
 ):

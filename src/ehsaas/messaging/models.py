@@ -81,8 +81,13 @@ class Message(models.Model):
             ),
         ]
         indexes = [
-            # The sender's queue: only the waiting messages, in the order they fall due.
-            models.Index(fields=["next_attempt_at"], condition=Q(status="queued"), name="messaging_due_idx"),
+            # The sender's queue: only the waiting messages, in the order they fall due (with the id, as a
+            # million queued at once fall due at the same moment and are taken in id order).
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=Q(status="queued"),
+                name="messaging_message_due_idx",
+            ),
             models.Index(fields=["phone"], name="messaging_message_phone_idx"),
         ]
 
