@@ -9,6 +9,7 @@ from ehsaas.messaging.choices import MessageStatus
 from ehsaas.messaging.models import Message
 from ehsaas.messaging.services import (
     MSG_INVALID_PHONE,
+    MSG_MISSING_COLUMN,
     MSG_NO_TEMPLATE,
     MessageRefused,
     message_queue,
@@ -114,3 +115,34 @@ def test_queueing_a_set_again_queues_nobody_twice():
 
     assert messages_queue_sql(template="payment_ready", sql=RECIPIENTS, event="payment_ready:2026Q3") == 0
     assert Message.objects.count() == 1
+
+
+def test_a_set_may_give_each_rows_own_event():
+    recipients_table([("03001234567", "ur", "GR-1", ""), ("03011234567", "en", "GR-2", "")])
+    sql = "SELECT phone, language, programme AS number, 'complaint:' || programme || ':received' AS event FROM test_recipients"
+
+    assert messages_queue_sql(template="complaint_received", sql=sql) == 2
+    assert dict(Message.objects.values_list("event", "phone")) == {
+        "complaint:GR-1:received": "923001234567",
+        "complaint:GR-2:received": "923011234567",
+    }
+
+
+def test_a_set_whose_query_lacks_a_placeholders_column_is_refused_naming_it():
+    recipients_table([("03001234567", "ur", "کفالت", "13,500")])
+
+    with pytest.raises(MessageRefused) as refused:
+        messages_queue_sql(template="payment_ready", sql="SELECT phone, language, programme FROM test_recipients",
+                           event="payment_ready:2026Q3")  # fmt: skip
+
+    assert str(refused.value) == MSG_MISSING_COLUMN % {"column": "amount", "needed": "amount, programme"}
+    assert not Message.objects.exists()
+
+
+def test_a_set_with_its_own_words_is_checked_against_the_templates_placeholders():
+    recipients_table([("03001234567", "ur", "کفالت", "13,500")])
+
+    with pytest.raises(MessageRefused, match="amont"):
+        messages_queue_sql(
+            template="payment_ready", sql=RECIPIENTS, event="x", text={"en": "{amont}", "ur": "x"}
+        )

@@ -186,7 +186,7 @@ def messages_queue_sql(
     for index, name in enumerate(used):
         own[f"_m_p{index}"] = "{" + name + "}"
         rendered = f"REPLACE({rendered}, %(_m_p{index})s, COALESCE(CAST(r.{_quote(name)} AS TEXT), ''))"
-    event_sql = "%(_m_event)s" if event is not None else "CAST(r.event AS TEXT)"
+    event_sql = "%(_m_event)s" if event is not None else "CAST(q.event AS TEXT)"
     statement = f"""
         INSERT INTO messaging_message (event, phone, language, template, text, status, attempts,
             next_attempt_at, gateway, gateway_id, error, report, queued_at)
