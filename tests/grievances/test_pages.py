@@ -213,3 +213,12 @@ def test_a_resolved_complaint_page_offers_an_operator_the_appeal(client_as, comp
     client.post(url, {"action": "appeal", "appeal-reason": "Caller says nothing was returned"})
     complaint.refresh_from_db()
     assert complaint.status == ComplaintStatus.APPEALED
+
+
+def test_the_menu_leads_complaint_staff_to_their_pages_and_nobody_else(client_as, personas):
+    officer_page = client_as(personas["grievance_officer"]).get(reverse("job_list")).content.decode()
+    assert f'href="{QUEUE}"' in officer_page and f'href="{reverse("grievances:town_hall")}"' in officer_page
+    desk_page = client_as(personas["registration_officer"]).get(reverse("job_list")).content.decode()
+    assert f'href="{reverse("grievances:receive")}"' in desk_page and f'href="{QUEUE}"' not in desk_page
+    finance_page = client_as(personas["finance_officer"]).get(reverse("job_list")).content.decode()
+    assert 'href="/complaints/' not in finance_page

@@ -31,6 +31,9 @@ ROLES = {
     "partner": Role.PARTNER,
     "analyst": Role.ME_ANALYST,
     "auditor": Role.AUDITOR,
+    "grievances": Role.GRIEVANCE_OFFICER,
+    "supervisor": Role.GRIEVANCE_SUPERVISOR,
+    "investigator": Role.INVESTIGATOR,
 }
 
 

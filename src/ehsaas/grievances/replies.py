@@ -18,6 +18,7 @@ from ehsaas.grievances.tracking import parse_tracking_number, split_tracking_num
 # The longest part of a resolution an SMS repeats (three UCS-2 parts hold about 200 characters).
 REASON_IN_SMS = 120
 
+# Translators: SMS replies; keep the Urdu within 70 characters where the words allow (one UCS-2 SMS).
 SMS_COMPLAINT_HELP = _("To complain, send COMPLAINT and then what happened.")
 SMS_COMPLAINT_RECEIVED = _("Complaint received: %(number)s. To follow it send STATUS %(number)s")
 SMS_STATUS_HELP = _("To follow a complaint, send STATUS and its number, e.g. STATUS GR-2026-000123.")

@@ -34,6 +34,9 @@ DEMO_ACCOUNTS: tuple[tuple[str, Role], ...] = (
     ("partner", Role.PARTNER),
     ("analyst", Role.ME_ANALYST),
     ("auditor", Role.AUDITOR),
+    ("grievances", Role.GRIEVANCE_OFFICER),
+    ("supervisor", Role.GRIEVANCE_SUPERVISOR),
+    ("investigator", Role.INVESTIGATOR),
 )
 SUPERUSER = "admin"
 PARTNER_PROVINCE = "PK-PB"
@@ -119,7 +122,7 @@ def demo_users_ensure(*, acting_user=None, password: str | None = None) -> list[
     }
     partner_districts = _partner_districts()
     accounts = []
-    # Eight accounts, each a handful of queries: a loop over users, not over rows of data.
+    # A dozen accounts, each a handful of queries: a loop over users, not over rows of data.
     for username, role in DEMO_ACCOUNTS:
         secret = password or secrets.token_urlsafe(12)
         superuser = username == SUPERUSER
