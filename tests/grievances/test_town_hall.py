@@ -10,6 +10,7 @@ from ehsaas.grievances.models import Complaint
 from ehsaas.grievances.town_hall import (
     MSG_MISSING_COLUMNS,
     MSG_NOT_UTF8,
+    MSG_TOO_BIG,
     TownHallRefused,
     town_hall_check,
     town_hall_file_rows,
@@ -115,6 +116,13 @@ def test_a_file_that_is_not_utf8_or_lacks_columns_is_refused_saying_why(db):
         "missing": "complaint",
         "columns": "category, name",
     }
+
+
+def test_a_file_too_large_for_any_meeting_is_refused_unread(client_as, personas, district_a, settings):
+    huge = csv_file("category,complaint\n" + "other,x\n" * 300_000, "huge.csv")
+    response = client_as(personas["grievance_officer"]).post(URL, meeting(district_a, file=huge))
+    assert response.context["refusal"] == str(MSG_TOO_BIG) % {"file": "huge.csv"}
+    assert not Complaint.objects.exists()
 
 
 def test_categories_are_read_by_code_or_name_in_either_language(db):

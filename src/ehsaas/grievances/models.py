@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from ehsaas.core.identity import format_mobile
 from ehsaas.grievances.choices import (
     OPEN_STATUSES,
     Channel,
@@ -230,6 +231,11 @@ class Complaint(models.Model):
         if now >= self.due_at - timedelta(days=self.category.warn_days):
             return SlaState.DUE_SOON
         return SlaState.ON_TIME
+
+    @property
+    def phone_written(self) -> str:
+        """The phone as people write it: 0300-1234567."""
+        return format_mobile(self.phone) if self.phone else ""
 
     @property
     def may_be_appealed(self) -> bool:

@@ -23,6 +23,7 @@ from ehsaas.grievances.models import Category
 from ehsaas.grievances.services import ComplaintInput, complaint_input
 
 MAX_LINES = 2000
+MAX_FILE_BYTES = 2 * 1024 * 1024  # 2,000 complaints of a few hundred characters each
 COLUMNS = {
     "category": ("category", "kind", "type"),
     "description": ("complaint", "description", "text", "details"),
@@ -41,6 +42,7 @@ MSG_MISSING_COLUMNS = _(
     "%(file)s lacks the columns %(missing)s (its columns are: %(columns)s). Nothing was recorded."
 )
 MSG_TOO_LONG = _("%(file)s has more than %(count)s lines: split it. Nothing was recorded.")
+MSG_TOO_BIG = _("%(file)s is larger than 2 MB: split it. Nothing was recorded.")
 MSG_NOTHING = _("Fill in at least one complaint, or choose a file.")
 MSG_BAD = _("%(count)s complaints have problems, listed below. Nothing was recorded.")
 MSG_UNKNOWN_CATEGORY = _("no such category; the categories are: %(codes)s")
@@ -125,6 +127,13 @@ def town_hall_check(
     if problems:
         raise TownHallRefused(_g(MSG_BAD) % {"count": len({p.where for p in problems})}, problems)
     return checked
+
+
+def town_hall_upload_rows(upload) -> list[tuple[str, dict]]:
+    """The rows of an uploaded file, refused unread when it is larger than any meeting's."""
+    if upload.size > MAX_FILE_BYTES:
+        raise TownHallRefused(_g(MSG_TOO_BIG) % {"file": upload.name})
+    return town_hall_file_rows(upload.read(), upload.name)
 
 
 def town_hall_file_rows(data: bytes, file_name: str) -> list[tuple[str, dict]]:

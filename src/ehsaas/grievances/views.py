@@ -42,7 +42,7 @@ from ehsaas.grievances.selectors import (
     resurvey_get_for_user,
     resurveys_for_user,
 )
-from ehsaas.grievances.town_hall import TownHallRefused, town_hall_check, town_hall_file_rows
+from ehsaas.grievances.town_hall import TownHallRefused, town_hall_check, town_hall_upload_rows
 
 PAGE = 50
 FILTERS = ("status", "category", "channel", "district", "overdue", "mine")
@@ -254,7 +254,7 @@ def town_hall(request: HttpRequest) -> HttpResponse:
         ]
         try:
             if meeting["file"]:
-                entered += town_hall_file_rows(meeting["file"].read(), meeting["file"].name)
+                entered += town_hall_upload_rows(meeting["file"])
             checked = town_hall_check(entered, district=meeting["district"], language=meeting["language"])
             place = _("Town hall, %(place)s, %(date)s") % {
                 "place": meeting["place"],
