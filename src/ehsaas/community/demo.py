@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ehsaas.community import services
 from ehsaas.community.choices import ActionStatus, BoardRole, RecommendationStatus, SessionKind, Sex, Topic
@@ -148,3 +149,12 @@ def _survey(officer, today: date, rng: random.Random) -> int:
     imported = survey_responses_import(acting_user=officer, survey_round=survey_round,
                                        data="\n".join(lines).encode(), file_name="kafaalat-survey-demo.csv")  # fmt: skip
     return imported.responses
+
+
+def demo_community() -> str:
+    """The demo step (see ehsaas.core.demo): load the community feedback and say what was made."""
+    made = community_demo_load()
+    return _(
+        "Recorded %(sessions)s feedback sessions and town halls, %(boards)s advisory board and "
+        "%(responses)s satisfaction survey responses."
+    ) % {"sessions": made["sessions"], "boards": made["boards"], "responses": made["survey_responses"]}

@@ -1,5 +1,5 @@
-"""The demo's own steps after the population is in: every household scored, and Kafaalat enrolled with a
-list approved by the programme officer and confirmed by the administrator."""
+"""The demo's own steps after the population is in: every household scored, Kafaalat enrolled with a list
+approved by the programme officer and confirmed by the administrator, and community feedback recorded."""
 
 import io
 
@@ -42,3 +42,10 @@ def test_the_demo_steps_are_not_run_again_when_the_registry_has_households(demo_
     call_command("demo-data", "--households", "200", "--seed", "4", stdout=io.StringIO())
 
     assert EnrolmentRun.objects.count() == 1
+
+
+def test_the_demo_records_community_feedback_after_the_enrolment(demo_output):
+    from ehsaas.community.models import FeedbackSession
+
+    assert FeedbackSession.objects.exists()
+    assert "feedback sessions and town halls" in demo_output
