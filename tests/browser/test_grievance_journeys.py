@@ -8,17 +8,17 @@ from playwright.sync_api import expect
 
 from ehsaas.grievances.models import Complaint
 from ehsaas.messaging.models import Message
-from tests.browser.conftest import browser, page, sign_in  # noqa: F401 - the browser journeys' fixtures
+from tests.grievances.conftest import officer, shipped  # noqa: F401 - the complaint tests' fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_officer_takes_a_complaint_from_the_queue_to_its_resolution(
-    page,  # noqa: F811
-    sign_in,  # noqa: F811
+    page,
+    sign_in,
     live_server,
     district_a,
-    officer,
+    officer,  # noqa: F811
 ):
     cache.clear()
     page.goto(f"{live_server.url}/complaints/submit/")
