@@ -13,7 +13,6 @@ from ehsaas.community.surveys import survey_round_save
 from ehsaas.programs.models import Beneficiary, BenefitRule, ConditionRule, Programme
 from ehsaas.programs.shipped import shipped_programmes_load
 from ehsaas.registry import choices as c
-from tests.browser.conftest import browser, page, sign_in  # noqa: F401 - the browser journey's fixtures
 from tests.registry.records import make_household, make_member, new_cnic
 
 TODAY = date(2026, 5, 20)  # in 2026-Q2
