@@ -83,7 +83,19 @@ def test_a_resolved_complaint_keeps_its_reason_and_the_complainant_is_sent_it(co
         officer,
     )
     assert complaint.events.last().note == REASON
-    assert Message.objects.filter(event=f"complaint_resolved:{complaint.tracking_number}").exists()
+    told = Message.objects.get(event=f"complaint_resolved:{complaint.tracking_number}")
+    assert REASON.rstrip(".") in told.text
+
+
+def test_a_long_reason_is_cut_short_in_the_sms_and_kept_whole_on_the_complaint(complaint, officer):
+    reason = "The agent returned the money deducted, in front of the tehsil officer. " * 4
+
+    complaint_resolve(acting_user=officer, complaint=complaint, resolution=reason)
+
+    told = Message.objects.get(event=f"complaint_resolved:{complaint.tracking_number}")
+    assert "…" in told.text and len(told.text) < len(reason)
+    complaint.refresh_from_db()
+    assert complaint.resolution == reason.strip()
 
 
 def test_a_supervisor_of_the_area_resolves_a_complaint_an_officer_has(complaint, supervisor, supervisor_b):

@@ -24,13 +24,23 @@ def _event(template: str, complaint: Complaint) -> str:
     return f"{step}:{complaint.tracking_number}"
 
 
+REASON_IN_SMS = 120  # characters of the resolution an SMS carries; the tracking page shows it whole
+
+
+def _reason_for_sms(resolution: str) -> str:
+    text = " ".join(resolution.split())
+    if len(text) > REASON_IN_SMS:
+        text = text[: REASON_IN_SMS - 1].rstrip() + "…"
+    return text if not text or text[-1] in ".!?۔…" else text + "."
+
+
 def complaint_notify(complaint: Complaint, template: str) -> None:
     if not complaint.phone:
         return
     message_queue(
         event=_event(template, complaint), phone=complaint.phone, template=template,
         language=complaint.language if complaint.language in ("ur", "en") else "ur",
-        context={"number": complaint.tracking_number, "reason": complaint.resolution},
+        context={"number": complaint.tracking_number, "reason": _reason_for_sms(complaint.resolution)},
     )  # fmt: skip
 
 

@@ -43,9 +43,9 @@ TEMPLATES = [
     {
         "code": "complaint_resolved",
         "description": "Sent when a complaint is resolved; the complainant may appeal once.",
-        "placeholders": ["number"],
-        "text_en": "Ehsaas: complaint {number} is resolved. If you disagree, you may appeal once.",
-        "text_ur": "احساس: شکایت {number} حل ہو گئی۔ عدم اتفاق پر ایک بار اپیل کریں۔",
+        "placeholders": ["number", "reason"],
+        "text_en": "Ehsaas: complaint {number} is resolved: {reason} If you disagree, you may appeal once.",
+        "text_ur": "احساس: شکایت {number} حل ہو گئی: {reason} عدم اتفاق پر ایک بار اپیل کریں۔",
     },
     {
         "code": "complaint_appeal",
