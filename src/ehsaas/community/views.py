@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -130,12 +130,9 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _complaints_url() -> str | None:
-    """The grievances' page for the complaints raised at a town hall, when that page exists."""
-    try:
-        return reverse("grievances:bulk_entry")
-    except NoReverseMatch:
-        return None
+def _complaints_url() -> str:
+    """The grievances' page where the complaints raised at a town hall are entered together."""
+    return reverse("grievances:town_hall")
 
 
 @login_required
