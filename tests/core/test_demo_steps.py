@@ -49,3 +49,20 @@ def test_the_demo_records_community_feedback_after_the_enrolment(demo_output):
 
     assert FeedbackSession.objects.exists()
     assert "feedback sessions and town halls" in demo_output
+
+
+def test_the_demo_records_complaints_from_every_channel_one_appealed_and_some_escalated(demo_output):
+    from ehsaas.grievances.models import Complaint
+
+    complaints = Complaint.objects.all()
+    assert set(complaints.values_list("channel", flat=True)) == {
+        "portal",
+        "sms",
+        "helpline",
+        "walk_in",
+        "town_hall",
+    }
+    assert complaints.filter(appealed_at__isnull=False).count() == 1
+    assert complaints.filter(status="resolved").count() == 1
+    assert complaints.filter(status="escalated").exists()
+    assert f"Recorded {complaints.count()} complaints" in demo_output
