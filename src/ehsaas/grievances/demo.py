@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from ehsaas.core.models import District
 from ehsaas.grievances.choices import Channel
-from ehsaas.grievances.models import Category, Complaint
+from ehsaas.grievances.models import AssignmentRule, Category, Complaint
 from ehsaas.grievances.services import (
     complaint_appeal,
     complaint_input,
@@ -42,8 +42,15 @@ def demo_complaints() -> str:
     users = get_user_model().objects.in_bulk([OPERATOR, SUPERVISOR], field_name="username")
     if Complaint.objects.exists() or OPERATOR not in users:
         return _("Complaints are recorded already: none added.")
+    # The demo's grievance officer handles the complaints of the partner's districts that are not
+    # sensitive; the others go to the supervisor (and misconduct to the investigator).
     districts = {d.name_en: d for d in District.objects.filter(name_en__in={c[0] for c in COMPLAINTS})}
     categories = {c.code: c for c in Category.objects.all()}
+    for name in ("Lahore", "Muzaffargarh"):
+        for category in categories.values():
+            if not category.sensitive and name in districts:
+                AssignmentRule.objects.get_or_create(district=districts[name], category=category,
+                                                     defaults={"officer": users[OPERATOR]})  # fmt: skip
     now, made = timezone.now(), []
     for district, category, channel, language, days_ago, text, phone in COMPLAINTS:
         checked = complaint_input(category=categories.get(category), description=text, phone=phone,
