@@ -12,27 +12,30 @@ from ehsaas.core.choices import Role
 from ehsaas.core.geography import geography_load
 from ehsaas.core.models import District, Province, StaffScope
 from ehsaas.core.roles import grant_permissions
+from ehsaas.messaging.models import MessageTemplate
 
 
 def reload_reference_data() -> None:
-    """What the migrations load (geography, role groups and their permissions), loaded again.
+    """What the migrations load (geography, role groups and their permissions, message templates),
+    loaded again.
 
     Transactional tests (browser journeys, parallel imports) commit for real, and the database is emptied
     after each of them, migration data included; the tests that come after them load it again here."""
     geography_load()
     import_module("ehsaas.core.migrations.0002_role_groups").create_role_groups(django_apps, None)
-    # Every app grants its roles' permissions in migrations that declare GRANTS.
+    # Every app grants its roles' permissions in migrations that declare GRANTS, and loads the message
+    # templates it sends in migrations that declare TEMPLATES.
     for key in sorted(MigrationLoader(None, ignore_no_migrations=True).disk_migrations):
-        grants = getattr(
-            import_module(MigrationLoader.migrations_module(key[0])[0] + "." + key[1]), "GRANTS", None
-        )
-        if grants is not None:
-            grant_permissions(django_apps, grants)
+        migration = import_module(MigrationLoader.migrations_module(key[0])[0] + "." + key[1])
+        if getattr(migration, "GRANTS", None) is not None:
+            grant_permissions(django_apps, migration.GRANTS)
+        for fields in getattr(migration, "TEMPLATES", None) or ():
+            MessageTemplate.objects.update_or_create(code=fields["code"], defaults=fields)
 
 
 @pytest.fixture
 def reference_data(db) -> None:
-    if not Province.objects.exists() or not Group.objects.exists():
+    if not Province.objects.exists() or not Group.objects.exists() or not MessageTemplate.objects.exists():
         reload_reference_data()
 
 

@@ -25,10 +25,10 @@ def answers(merit, university=PUNJAB_UNIVERSITY, province="PK-PB", degree="BS Ph
     return {"university": university, "university_province": province, "degree": degree, "merit": merit}
 
 
-def apply(programme, cnic: str, merit=80, *, user=None, documents=(), **more):
+def apply(programme, cnic: str, merit=80, *, user=None, documents=(), language="ur", **more):
     return a.application_submit(
         acting_user=user, programme=programme, cnic=cnic, full_name=more.pop("full_name", "Ayesha Khan"),
-        phone=more.pop("phone", ""), answers=answers(merit, **more), documents=documents,
+        phone=more.pop("phone", ""), answers=answers(merit, **more), documents=documents, language=language,
     )  # fmt: skip
 
 

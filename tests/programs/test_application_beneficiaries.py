@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from ehsaas.messaging.models import Message
 from ehsaas.programs import applications as a
 from ehsaas.programs.choices import BeneficiaryStatus, BenefitKind
 from ehsaas.programs.models import (
@@ -20,7 +21,6 @@ from ehsaas.programs.models import (
     Beneficiary,
     BeneficiaryStatusChange,
     BenefitRule,
-    Notice,
     Programme,
 )
 from ehsaas.registry import choices as c
@@ -89,7 +89,7 @@ def test_the_amount_and_category_are_the_benefit_table_judged_on_the_applicant(
 
 
 def test_an_applicant_not_in_the_registry_is_not_accepted_and_nothing_is_written(scholarships, officer):
-    application = apply(scholarships, UNREGISTERED)
+    application = apply(scholarships, UNREGISTERED, phone="0300-7654321")
 
     with pytest.raises(ValidationError) as refused:
         accept(officer, application)
@@ -102,7 +102,7 @@ def test_an_applicant_not_in_the_registry_is_not_accepted_and_nothing_is_written
     ]
     application.refresh_from_db()
     assert application.status == "submitted"
-    assert not Beneficiary.objects.exists() and not Notice.objects.exists()
+    assert not Beneficiary.objects.exists() and not Message.objects.exists()
     assert list(application.status_changes.values_list("to_status", flat=True)) == ["submitted"]
 
 
@@ -269,7 +269,8 @@ def test_confirming_a_ranking_brings_back_a_beneficiary_who_had_left(scholarship
 def test_an_unregistered_applicant_proposed_for_acceptance_stays_under_review_until_registered(
     scholarships, officer, district_a
 ):
-    application = apply(scholarships, UNREGISTERED, merit=95, university=KARACHI_UNIVERSITY, province="PK-SD")
+    application = apply(scholarships, UNREGISTERED, merit=95, university=KARACHI_UNIVERSITY, province="PK-SD",
+                        phone="0300-7654321")  # fmt: skip
     a.applications_rank(acting_user=officer, programme=scholarships)
 
     counts = a.applications_confirm_ranking(acting_user=officer, programme=scholarships)
@@ -277,12 +278,15 @@ def test_an_unregistered_applicant_proposed_for_acceptance_stays_under_review_un
     application.refresh_from_db()
     assert counts == {"accepted": 0, "waitlisted": 0, "unregistered": 1}
     assert (application.status, application.proposal) == ("under_review", "accept")
-    assert not Beneficiary.objects.exists() and not Notice.objects.exists()
+    assert not Beneficiary.objects.exists() and not Message.objects.exists()
 
     make_member(family(district_a, score=15), "Ayesha", sex=c.Sex.FEMALE, date_of_birth=date(2006, 1, 1),
                 cnic=UNREGISTERED)  # fmt: skip
     a.applications_rank(acting_user=officer, programme=scholarships)
     assert a.applications_confirm_ranking(acting_user=officer, programme=scholarships)["accepted"] == 1
+    assert list(Message.objects.values_list("event", flat=True)) == [
+        f"application:{application.tracking_number}:accepted"
+    ]
     assert Beneficiary.objects.get().member.full_name == "Ayesha"
 
 

@@ -72,6 +72,29 @@ def test_anyone_applies_on_the_public_form_and_is_given_a_tracking_number(client
     assert application.tracking_number in response.text.split('data-testid="tracking-number"')[1]
 
 
+@pytest.mark.parametrize(("site_language", "recorded"), [(None, "en"), ("ur", "ur"), ("en", "en")])
+def test_an_application_on_the_public_site_keeps_the_language_of_the_page_it_was_filled_in(
+    client, scholarships, site_language, recorded
+):
+    if site_language:
+        client.cookies["django_language"] = site_language
+
+    client.post(reverse("programs:apply", args=[CODE]), form_data())
+
+    assert Application.objects.get().language == recorded
+
+
+def test_an_application_staff_receive_at_the_desk_is_in_urdu_whatever_the_staff_s_language(
+    client_as, personas, scholarships
+):
+    client = client_as(personas["registration_officer"])
+    client.cookies["django_language"] = "en"
+
+    client.post(reverse("programs:application_new", args=[CODE]), form_data())
+
+    assert Application.objects.get().language == "ur"
+
+
 def test_the_public_form_shows_what_is_wrong_and_keeps_nothing(client, scholarships):
     response = client.post(reverse("programs:apply", args=[CODE]), form_data(merit="150", cnic="123"))
 

@@ -1,20 +1,18 @@
 """Ranking and deciding scholarship applications: ranking orders each university and province's
 applications by need from the PMT and merit and proposes the top of each quota for acceptance, the rest
 for the waiting list, deciding nothing; a person confirms the proposals or decides each application with
-a reason the applicant reads, and a notice is queued. Programme officers and administrators rank and
-decide; registration officers receive applications."""
+a reason the applicant reads, and the applicant is told by SMS, once, in the language they applied in.
+Programme officers and administrators rank and decide; registration officers receive applications."""
 
 from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from ehsaas.messaging.models import Message
 from ehsaas.programs import applications as a
-from ehsaas.programs.choices import ApplicationStatus, NoticeKind
-from ehsaas.programs.models import (
-    Application,
-    Notice,
-)
+from ehsaas.programs.choices import ApplicationStatus
+from ehsaas.programs.models import Application
 from tests.programs.applicants import KARACHI_UNIVERSITY, PUNJAB_UNIVERSITY, apply, student
 from tests.programs.conftest import family
 from tests.registry.records import make_member
@@ -26,17 +24,17 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 def applicants(scholarships, district_a):
     """Three students for the two places at the University of the Punjab, one for the one at Karachi."""
     return {
-        "needy": apply(scholarships, student(district_a, score=20), merit=70),  # 0.5×80 + 0.5×70 = 75
-        "able": apply(scholarships, student(district_a, score=60), merit=90),  # 0.5×40 + 0.5×90 = 65
-        "unregistered": apply(scholarships, "3520212345671", merit=95),  # 0.5×0 + 0.5×95 = 47.5
+        # 0.5×80 + 0.5×70 = 75
+        "needy": apply(scholarships, student(district_a, score=20), merit=70, phone="0300-1111111"),
+        # 0.5×40 + 0.5×90 = 65, applied on the site in English
+        "able": apply(scholarships, student(district_a, score=60), merit=90, phone="0300-2222222", language="en"),
+        # 0.5×0 + 0.5×95 = 47.5
+        "unregistered": apply(scholarships, "3520212345671", merit=95, phone="0300-3333333"),
         "karachi": apply(
-            scholarships,
-            student(district_a, score=40),
-            merit=60,
-            university=KARACHI_UNIVERSITY,
-            province="PK-SD",
+            scholarships, student(district_a, score=40), merit=60, university=KARACHI_UNIVERSITY,
+            province="PK-SD", phone="0300-4444444",
         ),
-    }
+    }  # fmt: skip
 
 
 def ranked(applicants) -> dict[str, Application]:
@@ -63,7 +61,7 @@ def test_ranking_decides_nothing_and_puts_applications_under_review(scholarships
     a.applications_rank(acting_user=officer, programme=scholarships)
 
     assert {app.status for app in ranked(applicants).values()} == {ApplicationStatus.UNDER_REVIEW}
-    assert not Notice.objects.exists()
+    assert not Message.objects.exists()
     assert ranked(applicants)["needy"].status_changes.last().reason == "ranked within its quota"
 
 
@@ -99,7 +97,7 @@ def test_a_university_without_a_quota_waitlists_its_applicants(scholarships, dis
     assert (elsewhere.rank, elsewhere.places, elsewhere.proposal) == (1, 0, "waitlist")
 
 
-def test_confirming_the_ranking_accepts_and_waitlists_with_the_reason_and_a_notice(
+def test_confirming_the_ranking_accepts_and_waitlists_with_the_reason_and_tells_each_applicant_once(
     scholarships, applicants, officer, second_officer
 ):
     a.applications_rank(acting_user=officer, programme=scholarships)
@@ -114,14 +112,28 @@ def test_confirming_the_ranking_accepts_and_waitlists_with_the_reason_and_a_noti
     assert after["unregistered"].decision_reason == (
         "Ranked 3 for the 2 places at University of the Punjab, Punjab: waitlisted until a place frees."
     )
-    notices = Notice.objects.filter(kind=NoticeKind.APPLICATION_DECIDED)
-    assert notices.count() == 4 and {n.language for n in notices} == {"ur"}
-    assert after["needy"].tracking_number in notices.get(application=after["needy"]).text
+    told = {m.phone: m for m in Message.objects.filter(template="application_decided")}
+    assert {phone: (m.language, m.event) for phone, m in told.items()} == {
+        "923001111111": ("ur", f"application:{after['needy'].tracking_number}:accepted"),
+        "923002222222": ("en", f"application:{after['able'].tracking_number}:accepted"),
+        "923003333333": ("ur", f"application:{after['unregistered'].tracking_number}:waitlisted"),
+        "923004444444": ("ur", f"application:{after['karachi'].tracking_number}:accepted"),
+    }
+    assert told["923001111111"].text == (
+        f"احساس: درخواست {after['needy'].tracking_number}: منظور۔ وجہ ویب سائٹ پر۔"
+    )
+    assert told["923003333333"].text == (
+        f"احساس: درخواست {after['unregistered'].tracking_number}: انتظار کی فہرست میں۔ وجہ ویب سائٹ پر۔"
+    )
+    assert told["923002222222"].text == (
+        f"Ehsaas: your application {after['able'].tracking_number} to Undergraduate scholarships is accepted. "
+        "See why on the Ehsaas website with this number and your CNIC."
+    )
 
     assert a.applications_confirm_ranking(acting_user=second_officer, programme=scholarships) == {
         "accepted": 0, "waitlisted": 0, "unregistered": 0,
     }  # fmt: skip
-    assert Notice.objects.count() == 4
+    assert Message.objects.count() == 4
 
 
 def test_accepted_applications_keep_their_places_when_ranking_again(
@@ -139,7 +151,7 @@ def test_accepted_applications_keep_their_places_when_ranking_again(
     assert (waiting.rank, waiting.proposal) == (2, "waitlist")
 
 
-def test_a_decision_needs_a_reason_the_applicant_reads_and_queues_a_notice(scholarships, officer):
+def test_a_decision_needs_a_reason_the_applicant_reads_and_tells_the_applicant(scholarships, officer):
     application = apply(scholarships, "3520212345671", phone="0300-7654321")
     with pytest.raises(ValidationError, match="Say why"):
         a.application_decide(acting_user=officer, application=application, status="rejected", reason=" ")
@@ -149,12 +161,11 @@ def test_a_decision_needs_a_reason_the_applicant_reads_and_queues_a_notice(schol
 
     application.refresh_from_db()
     assert (application.status, application.decided_by) == ("rejected", officer)
-    notice = Notice.objects.get(application=application)
-    assert (notice.phone, notice.language, notice.kind) == (
-        "+923007654321",
-        "ur",
-        NoticeKind.APPLICATION_DECIDED,
-    )
+    message = Message.objects.get()
+    assert (message.phone, message.language, message.template, message.event) == (
+        "923007654321", "ur", "application_decided", f"application:{application.tracking_number}:rejected",
+    )  # fmt: skip
+    assert message.text == f"احساس: درخواست {application.tracking_number}: مسترد۔ وجہ ویب سائٹ پر۔"
     assert list(application.status_changes.values_list("to_status", flat=True)) == ["submitted", "rejected"]
 
 

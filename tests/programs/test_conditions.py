@@ -1,30 +1,35 @@
 """Evaluating a quarter's conditions: a beneficiary a condition applies to who falls under its minimum
 for `suspend_after` quarters in a row is suspended, with the condition and quarter in the reason, a
-status history row and a notice waiting in the outbox; one an evaluation suspended resumes when the
-conditions are met again (a suspension made by hand is never lifted by it); the same quarter evaluated
-twice changes nothing; and only programme officers and administrators evaluate."""
+status history row and an SMS in the outbox; one an evaluation suspended resumes when the conditions
+are met again, and is told (a suspension made by hand is never lifted by it); the same quarter
+evaluated twice changes nothing and tells nobody twice; and only programme officers and administrators
+evaluate."""
 
 from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _g
 
+from ehsaas.messaging.models import Message
 from ehsaas.programs import services as s
-from ehsaas.programs.choices import BeneficiaryStatus, HealthVisitKind, NoticeKind, NoticeStatus
+from ehsaas.programs.choices import BeneficiaryStatus, ConditionKind, HealthVisitKind
 from ehsaas.programs.models import (
     Beneficiary,
     BeneficiaryStatusChange,
     Compliance,
     ConditionEvaluation,
+    ConditionOutcome,
     ConditionRule,
     HealthVisit,
-    Notice,
     Programme,
     SchoolAttendance,
 )
+from ehsaas.programs.notices import SMS_MISSED, SMS_SEPARATOR
 from ehsaas.registry import choices as c
 from tests.programs.conftest import family
+from tests.registry.records import make_member
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 1)  # 2026-Q3 has ended, 2026-Q4 has not
@@ -58,6 +63,21 @@ def status_of(beneficiary: Beneficiary) -> str:
     return beneficiary.status
 
 
+def in_urdu(*missed: tuple[str, int]) -> str:
+    """The conditions missed, (kind, minimum), as an Urdu SMS names them."""
+    with translation.override("ur"):
+        return SMS_SEPARATOR["ur"].join(
+            _g(SMS_MISSED[kind]) % {"minimum": minimum} for kind, minimum in missed
+        )
+
+
+def told(beneficiary: Beneficiary) -> list[tuple[str, str]]:
+    """(template, event) of the messages queued about the beneficiary's outcomes, in order."""
+    outcomes = ConditionOutcome.objects.filter(beneficiary=beneficiary).values_list("pk", flat=True)
+    events = [m for m in Message.objects.order_by("id").values_list("template", "event")]
+    return [(template, event) for template, event in events if int(event.rsplit(":", 1)[1]) in outcomes]
+
+
 @pytest.fixture
 def pupil(district_a):
     """A girl of eleven at school, her stipend active; the household's phone is on record."""
@@ -84,17 +104,52 @@ def test_a_child_under_the_minimum_attendance_is_suspended_with_the_condition_an
     )  # fmt: skip
 
 
-def test_the_suspension_queues_a_notice_in_urdu_to_the_household_phone(pupil, officer):
+def test_the_suspension_tells_the_household_phone_by_sms_in_urdu_naming_the_programme_quarter_and_condition(
+    pupil, officer
+):
     attended(pupil.member, "2026-Q3", 40)
 
     evaluate(officer, "2026-Q3")
 
-    notice = Notice.objects.get(beneficiary=pupil)
-    assert (notice.kind, notice.status, notice.language, notice.phone) == (
-        NoticeKind.CONDITION_SUSPENDED, NoticeStatus.PENDING, "ur", "+923001234567",
+    outcome = ConditionOutcome.objects.get(beneficiary=pupil)
+    message = Message.objects.get()
+    assert (message.template, message.status, message.language, message.phone) == (
+        "condition_suspended", "queued", "ur", "923001234567",
     )  # fmt: skip
-    assert "تعلیمی وظائف" in notice.text  # the programme named in Urdu
-    assert "2026-Q3" in notice.text
+    assert message.event == f"condition:taleemi-wazaif:2026-Q3:suspended:{outcome.pk}"
+    reason = in_urdu((ConditionKind.SCHOOL_ATTENDANCE, 70))
+    assert message.text == f"احساس: تعلیمی وظائف کی ادائیگی معطل: 2026-Q3 میں {reason}۔"
+
+
+def test_the_child_s_own_phone_is_told_rather_than_the_household_s(pupil, officer):
+    pupil.member.phone = "0321-7654321"
+    pupil.member.save(update_fields=["phone"])
+
+    evaluate(officer, "2026-Q3")
+
+    assert list(Message.objects.values_list("phone", flat=True)) == ["923217654321"]
+
+
+def test_a_beneficiary_without_a_mobile_number_is_suspended_and_nobody_is_told(pupil, officer):
+    pupil.household.phone = "042-35761234"  # a landline: no SMS reaches it
+    pupil.household.save(update_fields=["phone"])
+
+    evaluation = evaluate(officer, "2026-Q3")
+
+    assert status_of(pupil) == BeneficiaryStatus.SUSPENDED
+    assert evaluation.suspended == 1
+    assert not Message.objects.exists()
+
+
+def test_two_children_suspended_at_one_phone_are_each_told(pupil, officer):
+    sister = make_member(pupil.household, "Sister", sex=c.Sex.FEMALE, relationship=c.Relationship.DAUGHTER,
+                         date_of_birth=date(2013, 6, 1), in_school=True)  # fmt: skip
+    sister = enrolled("taleemi-wazaif", sister)
+
+    evaluate(officer, "2026-Q3")
+
+    assert status_of(sister) == BeneficiaryStatus.SUSPENDED
+    assert Message.objects.filter(phone="923001234567", template="condition_suspended").count() == 2
 
 
 def test_attendance_at_the_minimum_keeps_the_benefit(pupil, officer):
@@ -104,7 +159,7 @@ def test_attendance_at_the_minimum_keeps_the_benefit(pupil, officer):
 
     assert status_of(pupil) == BeneficiaryStatus.ACTIVE
     assert (evaluation.judged, evaluation.met, evaluation.suspended) == (1, 1, 0)
-    assert not Notice.objects.exists()
+    assert not Message.objects.exists()
 
 
 def test_a_child_no_school_reported_has_not_met_the_condition(pupil, officer):
@@ -155,8 +210,10 @@ def test_nashonuma_judges_a_mother_on_check_ups_and_a_baby_on_immunisation_and_g
     }  # fmt: skip
 
 
-def test_every_condition_missed_is_named_in_the_reason(district_a, officer):
+def test_every_condition_missed_is_named_in_the_reason_and_the_message(district_a, officer):
     household = family(district_a, score=20, children=[(c.Sex.FEMALE, date(2026, 2, 1), False)])
+    household.phone = "03001234567"
+    household.save(update_fields=["phone"])
     baby = enrolled("nashonuma", household.members.get(relationship=c.Relationship.DAUGHTER))
 
     evaluate(officer, "2026-Q3", code="nashonuma")
@@ -166,6 +223,8 @@ def test_every_condition_missed_is_named_in_the_reason(district_a, officer):
         baby.status_reason
         == "Growth check-ups under 1 in 2026-Q3; Immunisation up to date under 1 in 2026-Q3"
     )
+    missed = in_urdu((ConditionKind.GROWTH_CHECKS, 1), (ConditionKind.IMMUNISATION, 1))
+    assert Message.objects.get().text == f"احساس: نشوونما کی ادائیگی معطل: 2026-Q3 میں {missed}۔"
 
 
 def test_with_suspend_after_two_a_single_quarter_missed_does_not_suspend(pupil, officer):
@@ -211,9 +270,10 @@ def test_a_child_suspended_for_attendance_resumes_when_it_is_met_again(pupil, of
     assert pupil.status_reason == "conditions met again in 2026-Q3"
     assert list(pupil.status_changes.values_list("to_status", flat=True)) == ["suspended", "active"]
     assert evaluation.resumed == 1
-    assert list(Notice.objects.filter(beneficiary=pupil).values_list("kind", flat=True).order_by("id")) == [
-        NoticeKind.CONDITION_SUSPENDED, NoticeKind.CONDITION_RESUMED,
-    ]  # fmt: skip
+    assert [template for template, _event in told(pupil)] == ["condition_suspended", "condition_resumed"]
+    resumed = Message.objects.get(template="condition_resumed")
+    assert resumed.event.startswith("condition:taleemi-wazaif:2026-Q3:resumed:")
+    assert resumed.text == "احساس: تعلیمی وظائف کی ادائیگی بحال، 2026-Q3 میں شرائط پوری ہو گئیں۔"
 
 
 def test_a_suspension_made_by_hand_is_not_lifted_by_an_evaluation(pupil, officer):
@@ -228,7 +288,7 @@ def test_a_suspension_made_by_hand_is_not_lifted_by_an_evaluation(pupil, officer
     assert pupil.status_reason == "Fraud inquiry"
 
 
-def test_a_child_still_under_the_minimum_stays_suspended_without_a_second_notice(pupil, officer):
+def test_a_child_still_under_the_minimum_stays_suspended_without_a_second_message(pupil, officer):
     attended(pupil.member, "2026-Q2", 40)
     attended(pupil.member, "2026-Q3", 45)
     evaluate(officer, "2026-Q2")
@@ -237,7 +297,7 @@ def test_a_child_still_under_the_minimum_stays_suspended_without_a_second_notice
 
     assert status_of(pupil) == BeneficiaryStatus.SUSPENDED
     assert pupil.status_changes.count() == 1
-    assert Notice.objects.count() == 1
+    assert Message.objects.count() == 1
 
 
 def test_evaluating_the_same_quarter_twice_changes_nothing(pupil, officer, second_officer):
@@ -251,7 +311,7 @@ def test_evaluating_the_same_quarter_twice_changes_nothing(pupil, officer, secon
     assert (again.evaluated_by, again.evaluated_at, again.suspended) == (officer, first.evaluated_at, 1)
     assert list(Compliance.objects.values_list("id", "value", "met", "missed_in_a_row")) == rows
     assert BeneficiaryStatusChange.objects.count() == 1
-    assert Notice.objects.count() == 1
+    assert Message.objects.count() == 1
 
 
 def test_a_corrected_attendance_evaluated_again_resumes_the_child(pupil, officer):
@@ -264,6 +324,19 @@ def test_a_corrected_attendance_evaluated_again_resumes_the_child(pupil, officer
     assert status_of(pupil) == BeneficiaryStatus.ACTIVE
     assert (evaluation.suspended, evaluation.resumed, evaluation.met) == (1, 1, 1)
     assert Compliance.objects.get(beneficiary=pupil).value == 80
+    assert [template for template, _event in told(pupil)] == ["condition_suspended", "condition_resumed"]
+
+
+def test_suspended_again_within_the_quarter_on_a_second_correction_the_child_is_told_again(pupil, officer):
+    for percent in (30, 80, 50):  # the school's file, corrected twice
+        attended(pupil.member, "2026-Q3", percent)
+        evaluate(officer, "2026-Q3")
+
+    assert status_of(pupil) == BeneficiaryStatus.SUSPENDED
+    assert [template for template, _event in told(pupil)] == [
+        "condition_suspended", "condition_resumed", "condition_suspended",
+    ]  # fmt: skip
+    assert len({event for _template, event in told(pupil)}) == 3
 
 
 def test_exited_and_potential_beneficiaries_are_not_judged(pupil, officer, district_a):

@@ -12,7 +12,6 @@ from ehsaas.programs.models import (
     ConditionEvaluation,
     ConditionRule,
     HealthVisit,
-    Notice,
     Programme,
     SchoolAttendance,
 )
@@ -78,16 +77,6 @@ class ConditionEvaluationAdmin(admin.ModelAdmin):
     list_filter = ("programme",)
 
 
-@admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
-    """The outbox: what waits to be sent, what was sent and what failed."""
-
-    list_display = ("key", "kind", "phone", "language", "status", "created_at", "sent_at", "attempts")
-    list_filter = ("status", "kind", "language")
-    raw_id_fields = ("beneficiary",)
-    search_fields = ("key", "phone")
-
-
 class ApplicationDocumentInline(admin.TabularInline):
     model = ApplicationDocument
     extra = 0
@@ -103,10 +92,10 @@ class ApplicationStatusChangeInline(admin.TabularInline):
 
 @admin.register(Application)
 class ApplicationAdmin(admin.ModelAdmin):
-    """Read here; decided on the application's own page, which records the history and the notice."""
+    """Read here; decided on the application's own page, which records the history and tells the applicant."""
 
     list_display = ("__str__", "programme", "full_name", "status", "proposal", "rank", "submitted_at")
-    list_filter = ("programme", "status", "channel")
+    list_filter = ("programme", "status", "channel", "language")
     search_fields = ("cnic", "full_name")
     raw_id_fields = ("member", "household")
     readonly_fields = ("status", "decision_reason", "decided_at", "decided_by", "need", "rank_score", "rank",

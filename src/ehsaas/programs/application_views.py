@@ -67,12 +67,15 @@ def _applying_form(request: HttpRequest, programme: Programme) -> ApplicationFor
 
 
 def _submit(request: HttpRequest, programme: Programme, form: ApplicationForm, acting_user):
-    """The application submitted, or None with the service's refusals on the form."""
+    """The application submitted, or None with the service's refusals on the form. An applicant on the
+    public site is told of the decision in the language of the page they filled in; one staff entered
+    in the service's default (Urdu), as the staff's own language says nothing of the applicant's."""
+    language = {} if acting_user is not None else {"language": "ur" if _in_urdu() else "en"}
     try:
         return services.application_submit(
             acting_user=acting_user, programme=programme, cnic=form.cleaned_data["cnic"],
             full_name=form.cleaned_data["full_name"], phone=form.cleaned_data["phone"], answers=form.answers(),
-            documents=form.cleaned_data["documents"],
+            documents=form.cleaned_data["documents"], **language,
         )  # fmt: skip
     except ValidationError as error:
         if hasattr(error, "error_dict"):

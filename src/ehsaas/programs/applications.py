@@ -1,9 +1,10 @@
 """Writes of applications: submitting one (on the public site, or by staff for the applicant), deciding
 one with a reason, ranking a programme's applications within its quotas and confirming what the ranking
 proposes, and the quota table. Each checks who may act, refuses with a message, records the status
-history and an audit event in the same transaction, and queues a notice to the applicant when a
-decision is taken. An accepted applicant becomes a beneficiary of the programme in the same transaction
-(see `application_beneficiaries` for the rules: only someone in the registry is accepted)."""
+history and an audit event in the same transaction, and queues an SMS to the applicant when a
+decision is taken (see `notices`). An accepted applicant becomes a beneficiary of the programme in the
+same transaction (see `application_beneficiaries` for the rules: only someone in the registry is
+accepted)."""
 
 from datetime import date
 
@@ -17,11 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from ehsaas.core.frames import frame_insert
 from ehsaas.core.identity import InvalidIdentifier, format_cnic, normalize_cnic, normalize_mobile
 from ehsaas.core.services import audit_record
+from ehsaas.messaging.choices import MessageLanguage
 from ehsaas.programs.application_beneficiaries import BeneficiaryFigures, applicants_enrol
 from ehsaas.programs.application_fields import answers_clean, application_fields, ranking
-from ehsaas.programs.application_notices import decision_notice, decision_notices_queue
 from ehsaas.programs.choices import (
     APPLICATION_MOVES,
+    FINAL_DECISIONS,
     OPEN_APPLICATION,
     ApplicationChannel,
     ApplicationStatus,
@@ -34,6 +36,7 @@ from ehsaas.programs.models import (
     ApplicationStatusChange,
     Programme,
 )
+from ehsaas.programs.notices import decision_messages_queue
 from ehsaas.programs.ranking import RankingFigures, applicants_match, proposals, ranks_compute, ranks_write
 from ehsaas.registry.models import Identifier
 
@@ -45,7 +48,6 @@ DOCUMENT_TYPES = {
     b"\xff\xd8\xff": "image/jpeg",
     b"\x89PNG\r\n\x1a\n": "image/png",
 }
-FINAL = (ApplicationStatus.ACCEPTED, ApplicationStatus.REJECTED, ApplicationStatus.WAITLISTED)
 
 MSG_NOT_TAKING = _("%(programme)s is not taking applications now.")
 MSG_OPEN_ALREADY = _(
@@ -144,11 +146,14 @@ def _history(application: Application, from_status: str, to_status: str, reason:
 @transaction.atomic
 def application_submit(
     *, acting_user, programme: Programme, cnic: str, full_name: str, phone: str = "", answers: dict,
-    documents: list | tuple = (), today: date | None = None,
+    documents: list | tuple = (), today: date | None = None, language: str = MessageLanguage.URDU,
 ) -> Application:  # fmt: skip
     """An application received on the public site (`acting_user` None or anonymous) or by staff for the
     applicant. Everything is checked before anything is written; the applicant is matched to the
-    registry by CNIC."""
+    registry by CNIC. `language` ("ur" or "en") is the one the applicant used, in which they are told
+    of the decision."""
+    if language not in MessageLanguage.values:
+        raise ValueError(f"An application's language is one of {MessageLanguage.values}, not {language!r}")
     staff = getattr(acting_user, "is_authenticated", False)
     if staff:
         _require(acting_user, "add_application")
@@ -185,7 +190,7 @@ def application_submit(
                 programme=programme, cnic=cnic, full_name=full_name, phone=phone, answers=answers,
                 member=holder.member if holder else None, household_id=holder.member.household_id if holder else None,
                 channel=ApplicationChannel.STAFF if staff else ApplicationChannel.PUBLIC, submitted_at=now,
-                submitted_by=user,
+                submitted_by=user, language=language,
             )  # fmt: skip
     except IntegrityError:  # the same person applying twice at the same moment
         raise ApplicationRefused(MSG_OPEN_ALREADY, params={"programme": programme.name}) from None
@@ -209,9 +214,9 @@ def application_submit(
 
 @transaction.atomic
 def application_decide(*, acting_user, application: Application, status: str, reason: str) -> Application:
-    """A person's decision on one application, with the reason the applicant reads; a notice tells the
-    applicant. Accepting makes the applicant a beneficiary of the programme, and is refused while the
-    applicant is not in the registry."""
+    """A person's decision on one application, with the reason the applicant reads; an SMS tells the
+    applicant of a final decision. Accepting makes the applicant a beneficiary of the programme, and is
+    refused while the applicant is not in the registry."""
     _require(acting_user, "decide_application")
     # The programme first, as confirming a ranking locks it, so that the two never accept one person twice.
     programme = Programme.objects.select_for_update().get(pk=application.programme_id)
@@ -222,7 +227,7 @@ def application_decide(*, acting_user, application: Application, status: str, re
             "status": application.get_status_display(), "to": ApplicationStatus(status).label
             if status in ApplicationStatus.values else status,
         })  # fmt: skip
-    if status in FINAL and not reason:
+    if status in FINAL_DECISIONS and not reason:
         raise ApplicationRefused(MSG_DECISION_REASON)
     if status == ApplicationStatus.ACCEPTED:
         applicants_match(programme, application_ids=[application.pk])
@@ -233,12 +238,11 @@ def application_decide(*, acting_user, application: Application, status: str, re
             )  # fmt: skip
     application.programme = programme
     now = timezone.now()
-    change = _history(application, application.status, status, reason, acting_user, now)
+    _history(application, application.status, status, reason, acting_user, now)
     application.status, application.decision_reason = status, reason
     application.decided_at, application.decided_by = now, acting_user
     application.save(update_fields=["status", "decision_reason", "decided_at", "decided_by"])
-    if status in FINAL:
-        decision_notice(change).save()
+    decision_messages_queue(programme=programme, decided_at=now, application_id=application.pk)
     audit_record(actor=acting_user, action="application.decided", subject=application,
                  summary=f"{application.tracking_number}: {status}", reason=reason)  # fmt: skip
     if status == ApplicationStatus.ACCEPTED:
@@ -296,7 +300,7 @@ def applications_rank(*, acting_user, programme: Programme) -> RankingFigures:
 def applications_confirm_ranking(*, acting_user, programme: Programme) -> dict[str, int]:
     """A person confirms what the ranking proposes: open applications proposed for acceptance are
     accepted and their applicants made beneficiaries, the others waitlisted, each with the reason (its
-    rank and the places) and a notice. An applicant proposed for acceptance who is not in the registry
+    rank and the places) and an SMS. An applicant proposed for acceptance who is not in the registry
     stays under review (counted as `unregistered`) until they register and are ranked again, or a
     person rejects them."""
     programme = _open_for_ranking(acting_user, programme, "decide_application")
@@ -331,7 +335,7 @@ def applications_confirm_ranking(*, acting_user, programme: Programme) -> dict[s
             params,
         )
         cursor.execute(f"DROP TABLE {table}")
-    decision_notices_queue(programme, params)
+    decision_messages_queue(programme=programme, decided_at=moment)
     accepted = decided.filter(accepting).select(list(_ACCEPTED))
     counts = {
         "accepted": accepted.height,

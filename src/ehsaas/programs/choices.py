@@ -110,20 +110,6 @@ class ComplianceAction(models.TextChoices):
     RESUMED = "resumed", _("Resumed")
 
 
-class NoticeKind(models.TextChoices):
-    CONDITION_SUSPENDED = "condition_suspended", _("Suspended for a condition not met")
-    CONDITION_RESUMED = "condition_resumed", _("Resumed: conditions met again")
-    APPLICATION_DECIDED = "application_decided", _("An application decided")
-
-
-class NoticeStatus(models.TextChoices):
-    """A notice waits in the outbox until the SMS service sends it (or fails to, and says why)."""
-
-    PENDING = "pending", _("Waiting to be sent")
-    SENT = "sent", _("Sent")
-    FAILED = "failed", _("Failed")
-
-
 class ApplicationStatus(models.TextChoices):
     """An application is submitted, reviewed (ranked, for programmes that rank), and decided with a
     reason the applicant reads: accepted, rejected, or waitlisted until a place frees."""
@@ -137,6 +123,8 @@ class ApplicationStatus(models.TextChoices):
 
 # Applications still waiting for a final decision: one a person and programme at a time.
 OPEN_APPLICATION = (ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.WAITLISTED)
+# The decisions given with a reason the applicant reads, and told to them by SMS.
+FINAL_DECISIONS = (ApplicationStatus.ACCEPTED, ApplicationStatus.REJECTED, ApplicationStatus.WAITLISTED)
 # The decisions a person may take on an application, by its status.
 APPLICATION_MOVES = {
     ApplicationStatus.SUBMITTED: (

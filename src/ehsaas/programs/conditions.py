@@ -10,8 +10,8 @@ quarter, counted. A condition missed is counted in a row from the previous quart
 Then, in a few statements: an active beneficiary with a condition missed `suspend_after` quarters in a
 row is suspended, the reason naming the conditions and the quarter; a beneficiary an evaluation
 suspended (never one suspended by hand) whose conditions are all met again resumes. Each change is a
-status history row and a notice in the outbox. Evaluating the same quarter again writes only what
-changed since (a school's corrected file, say): with nothing new, nothing changes.
+status history row and an SMS queued in the outbox (see `notices`). Evaluating the same quarter again
+writes only what changed since (a school's corrected file, say): with nothing new, nothing changes.
 """
 
 from dataclasses import dataclass
@@ -19,7 +19,7 @@ from datetime import date
 
 import polars as pl
 from django.db import connection
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
@@ -31,26 +31,19 @@ from ehsaas.programs.choices import (
     BeneficiaryStatus,
     ComplianceAction,
     ConditionKind,
-    NoticeKind,
     Unit,
 )
 from ehsaas.programs.fields import enrolment_field, rule_fields
 from ehsaas.programs.models import ConditionEvaluation, ConditionRule, Programme
+from ehsaas.programs.notices import condition_messages_queue, sms_reasons
 from ehsaas.programs.quarters import Quarter
 from ehsaas.programs.rules import parse_rule
 from ehsaas.programs.units import units_of_households
 
-# The registry records no language for a person; notices are written in Urdu, the language of the
-# platform's SMS to the public, until it does.
-NOTICE_LANGUAGE = "ur"
 HOUSEHOLDS_A_READ = 50_000
 MSG_MISSED = _("%(condition)s under %(minimum)s in %(quarter)s")
 MSG_MISSED_IN_A_ROW = _("%(condition)s under %(minimum)s in %(quarter)s, %(count)s quarters in a row")
 MSG_RESUMED = _("conditions met again in %(quarter)s")
-NOTICE_SUSPENDED = _(
-    "Ehsaas: your %(programme)s payments are stopped: %(reasons)s. They start again once it is met."
-)
-NOTICE_RESUMED = _("Ehsaas: your %(programme)s payments start again: the conditions were met in %(quarter)s.")
 _DECISIONS_TABLE = "condition_decisions"
 _KEY = ["household_id", "member_id"]
 _ROWS = {"beneficiary_id": pl.Int64, "kind": pl.String, "quarter": pl.String, "value": pl.Float64,
@@ -94,21 +87,19 @@ def _applies(programme: Programme, conditions: list[ConditionRule]) -> tuple[dic
 
 
 def _beneficiaries(programme: Programme) -> pl.DataFrame:
-    """The programme's current beneficiaries: whether an evaluation made the current suspension
-    (`held`), and the phone a notice goes to (the person's, else the household's)."""
+    """The programme's current beneficiaries, and whether an evaluation made the current suspension
+    (`held`)."""
     return sql_frame(
         """SELECT b.id AS beneficiary_id, b.household_id, COALESCE(b.member_id, 0) AS member_id, b.status,
                EXISTS (SELECT 1 FROM programs_conditionoutcome o WHERE o.beneficiary_id = b.id
                        AND o.action = 'suspended' AND o.at = b.status_since) AS held,
-               COALESCE(NULLIF(m.phone, ''), h.phone) AS phone,
                b.member_id IS NULL OR m.status = 'active' AS present
         FROM programs_beneficiary b
-        JOIN registry_household h ON h.id = b.household_id
         LEFT JOIN registry_member m ON m.id = b.member_id
         WHERE b.programme_id = %s AND b.status IN ('active', 'suspended')""",
         [programme.pk],
         schema={"beneficiary_id": pl.Int64, "household_id": pl.Int64, "member_id": pl.Int64,
-                "status": pl.String, "held": pl.Boolean, "phone": pl.String, "present": pl.Boolean},
+                "status": pl.String, "held": pl.Boolean, "present": pl.Boolean},
     )  # fmt: skip
 
 
@@ -291,8 +282,9 @@ def _reasons(missed: pl.DataFrame, texts: dict[str, tuple[str, str]]) -> pl.Data
 def decisions(
     programme: Programme, quarter: Quarter, rows: pl.DataFrame, beneficiaries: pl.DataFrame
 ) -> pl.DataFrame:
-    """Who is suspended and who resumes: (beneficiary_id, action, to_status, reason, notice_kind, phone,
-    notice); the reason in the active language, the notice in NOTICE_LANGUAGE."""
+    """Who is suspended and who resumes: (beneficiary_id, action, to_status, reason, sms_reason_en,
+    sms_reason_ur); the reason in the active language, and the conditions missed in a few words of each
+    language for the SMS (empty for those who resume)."""
     conditions = list(programme.condition_rules.all())
     over = rows.filter(pl.col("missed_in_a_row") >= pl.col("suspend_after"))
     judged = rows.select("beneficiary_id").unique()
@@ -307,45 +299,41 @@ def decisions(
     missed = over.join(suspend.select("beneficiary_id"), on="beneficiary_id", how="semi")
     reasons = _reasons(missed, _texts(quarter, conditions))
     resumed = _g(MSG_RESUMED) % {"quarter": quarter}
-    with translation.override(NOTICE_LANGUAGE):
-        notice_reasons = _reasons(missed, _texts(quarter, conditions)).rename({"reason": "notice_reason"})
-        suspended_text = _g(NOTICE_SUSPENDED) % {"programme": programme.name, "reasons": "{}"}
-        resumed_text = _g(NOTICE_RESUMED) % {"programme": programme.name, "quarter": quarter}
-    suspended = suspend.join(reasons, on="beneficiary_id").join(notice_reasons, on="beneficiary_id")
-    columns = ["beneficiary_id", "action", "to_status", "reason", "notice_kind", "phone", "notice"]
+    suspended = suspend.join(reasons, on="beneficiary_id").join(
+        sms_reasons(missed, conditions), on="beneficiary_id"
+    )
+    columns = ["beneficiary_id", "action", "to_status", "reason", "sms_reason_en", "sms_reason_ur"]
     return pl.concat([
         suspended.select(
             "beneficiary_id", pl.lit(ComplianceAction.SUSPENDED.value).alias("action"),
-            pl.lit(BeneficiaryStatus.SUSPENDED.value).alias("to_status"), "reason",
-            pl.lit(NoticeKind.CONDITION_SUSPENDED.value).alias("notice_kind"), pl.col("phone").fill_null(""),
-            pl.format(suspended_text, "notice_reason").alias("notice"),
+            pl.lit(BeneficiaryStatus.SUSPENDED.value).alias("to_status"), "reason", "sms_reason_en",
+            "sms_reason_ur",
         ),
         resume.select(
             "beneficiary_id", pl.lit(ComplianceAction.RESUMED.value).alias("action"),
             pl.lit(BeneficiaryStatus.ACTIVE.value).alias("to_status"), pl.lit(resumed).alias("reason"),
-            pl.lit(NoticeKind.CONDITION_RESUMED.value).alias("notice_kind"), pl.col("phone").fill_null(""),
-            pl.lit(resumed_text).alias("notice"),
+            pl.lit("").alias("sms_reason_en"), pl.lit("").alias("sms_reason_ur"),
         ),
     ]).select(columns)  # fmt: skip
 
 
 def decisions_apply(evaluation: ConditionEvaluation, decided: pl.DataFrame, *, acting_user) -> None:
     """The decisions made, in the caller's transaction: an outcome, a status history row, the status,
-    and a notice in the outbox for each."""
+    and an SMS queued for each (see `notices.condition_messages_queue`)."""
     if decided.height == 0:
         return
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {_DECISIONS_TABLE}")
         cursor.execute(
             f"CREATE TEMPORARY TABLE {_DECISIONS_TABLE} (beneficiary_id bigint, action varchar(10), "
-            "to_status varchar(10), reason text, notice_kind varchar(24), phone varchar(16), notice text)"
+            "to_status varchar(10), reason text, sms_reason_en text, sms_reason_ur text)"
         )
     frame_insert(_DECISIONS_TABLE, decided)
     if connection.vendor == "postgresql":  # a temporary table has no statistics until it is analysed
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {_DECISIONS_TABLE}")
     params = {"evaluation": evaluation.pk, "now": connection.ops.adapt_datetimefield_value(timezone.now()),
-              "user": getattr(acting_user, "pk", None), "language": NOTICE_LANGUAGE}  # fmt: skip
+              "user": getattr(acting_user, "pk", None)}  # fmt: skip
     decisions_of = f"FROM {_DECISIONS_TABLE} d JOIN programs_beneficiary b ON b.id = d.beneficiary_id"
     statements = [
         f"""INSERT INTO programs_conditionoutcome (evaluation_id, beneficiary_id, action, reason, at)
@@ -357,18 +345,13 @@ def decisions_apply(evaluation: ConditionEvaluation, decided: pl.DataFrame, *, a
         f"""UPDATE programs_beneficiary AS b SET status = d.to_status, status_reason = d.reason,
                 status_since = %(now)s
             FROM {_DECISIONS_TABLE} d WHERE d.beneficiary_id = b.id""",
-        f"""INSERT INTO programs_notice (key, kind, beneficiary_id, phone, language, text, status,
-                created_at, attempts, error)
-            SELECT 'condition-outcome:' || o.id, d.notice_kind, d.beneficiary_id, d.phone, %(language)s,
-                   d.notice, 'pending', %(now)s, 0, ''
-            FROM programs_conditionoutcome o
-            JOIN {_DECISIONS_TABLE} d ON d.beneficiary_id = o.beneficiary_id
-            WHERE o.evaluation_id = %(evaluation)s AND o.at = %(now)s""",
-        f"DROP TABLE {_DECISIONS_TABLE}",
     ]
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement, params)
+    condition_messages_queue(evaluation, at=params["now"], decided=_DECISIONS_TABLE)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {_DECISIONS_TABLE}")
 
 
 def conditions_compute(

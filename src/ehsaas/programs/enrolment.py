@@ -1,8 +1,8 @@
 """Enrolment, set-based: a programme's rules judged over every unit of the registry at once (polars over
 frames read a range of households at a time), compared with its current beneficiaries, and written as
 the run's list of changes: who newly qualifies (with the amount and category), who no longer does and
-why, and whose amount changes. Confirming a run applies the list in a few SQL statements; nothing is
-written to beneficiaries before that, and nothing twice.
+why, and whose amount changes. Confirming a run applies the list in a few SQL statements and tells the
+joiners by SMS; nothing is written to beneficiaries before that, and nothing twice.
 
 Within a quota or a budget, current beneficiaries keep their place and newcomers are taken poorest
 first (lowest score); those left out are counted, not listed.
@@ -22,6 +22,7 @@ from ehsaas.core.frames import frame_insert, sql_frame
 from ehsaas.core.progress import NoProgress, Progress
 from ehsaas.programs.choices import BeneficiaryStatus, ChangeKind, RunStatus, Unit
 from ehsaas.programs.models import EnrolmentRun, Programme
+from ehsaas.programs.notices import enrolment_messages_queue
 from ehsaas.programs.rules import CompiledRules, programme_rules
 from ehsaas.programs.units import unit_frames
 from ehsaas.registry.models import Household
@@ -218,7 +219,8 @@ _EMPTY = {"household_id": pl.Int64, "member_id": pl.Int64, "pmt_score": pl.Float
 def enrolment_apply(run: EnrolmentRun, *, acting_user) -> None:
     """The confirmed run's changes made, set-based, in the caller's transaction: joiners become active
     beneficiaries (again, for those who had left), leavers exit with the reason, amounts change; each
-    status change is recorded with who confirmed it."""
+    status change is recorded with who confirmed it, and each joiner is told by SMS (see
+    `notices.enrolment_messages_queue`)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     params = {"run": run.pk, "programme": run.programme_id, "now": now, "user": acting_user.pk,
               "active": BeneficiaryStatus.ACTIVE.value, "exited": BeneficiaryStatus.EXITED.value,
@@ -267,3 +269,4 @@ def enrolment_apply(run: EnrolmentRun, *, acting_user) -> None:
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement, params)
+    enrolment_messages_queue(run, at=now)

@@ -69,7 +69,7 @@ def conditions_evaluate(
 ) -> ConditionEvaluation:
     """Judge a programme's conditions for a quarter that has ended: suspend those who missed a condition
     as many quarters in a row as it allows, resume those an evaluation suspended who meet them all
-    again, each with a status history row and a notice. The same quarter evaluated again changes only
+    again, each with a status history row and an SMS. The same quarter evaluated again changes only
     what changed since. `progress` follows the beneficiaries judged."""
     evaluation_permitted(acting_user)
     programme = Programme.objects.select_for_update().get(pk=programme.pk)

@@ -216,7 +216,8 @@ def enrolment_reject(*, acting_user, run: EnrolmentRun, note: str) -> EnrolmentR
 
 @transaction.atomic
 def enrolment_confirm(*, acting_user, run: EnrolmentRun, note: str = "") -> EnrolmentRun:
-    """The second person's confirmation: the list is applied, once."""
+    """The second person's confirmation: the list is applied, once, and each joiner is told by SMS in
+    the same transaction."""
     _require(acting_user, "confirm_enrolment")
     run = _locked(run)
     if run.status != RunStatus.APPROVED:

@@ -21,7 +21,6 @@ from ehsaas.programs.models.compliance import (
     ConditionEvaluation,
     ConditionOutcome,
     HealthVisit,
-    Notice,
     SchoolAttendance,
 )
 from ehsaas.programs.models.programmes import BenefitRule, ConditionRule, Programme
@@ -43,7 +42,6 @@ __all__ = [
     "EnrolmentChange",
     "EnrolmentRun",
     "HealthVisit",
-    "Notice",
     "Programme",
     "SchoolAttendance",
     "document_path",

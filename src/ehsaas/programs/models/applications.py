@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ehsaas.messaging.choices import MessageLanguage
 from ehsaas.programs.choices import (
     ApplicationChannel,
     ApplicationStatus,
@@ -46,8 +47,10 @@ class Application(models.Model):
     """A person's application to a programme: who applies (a member of the registry when the CNIC is
     found there; a name and a phone number otherwise), the answers to the programme's questions (kept as
     JSON, checked against the programme's fields), the documents attached, and its status, decided by
-    staff with a reason the applicant reads on the tracking page. Ranking adds the need (from the
-    household's PMT score), the score, the rank within its quota and what it proposes; a person decides.
+    staff with a reason the applicant reads on the tracking page. The applicant is told of a decision by
+    SMS in the language they applied in (the public site's when they submitted there; Urdu when staff
+    entered it for them). Ranking adds the need (from the household's PMT score), the score, the rank
+    within its quota and what it proposes; a person decides.
 
     The tracking number is the primary key, written APP-000123: the database's sequence numbers it."""
 
@@ -66,6 +69,10 @@ class Application(models.Model):
         _("status"), max_length=12, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED
     )
     channel = models.CharField(_("received"), max_length=8, choices=ApplicationChannel.choices)
+    language = models.CharField(
+        _("language"), max_length=2, choices=MessageLanguage.choices, default=MessageLanguage.URDU,
+        help_text=_("The language the applicant used: the SMS about the application are written in it"),
+    )  # fmt: skip
     submitted_at = models.DateTimeField(_("submitted"))
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True

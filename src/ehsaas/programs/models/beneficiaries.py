@@ -163,4 +163,4 @@ class EnrolmentChange(models.Model):
         return f"{self.get_change_display()}: {self.member_id or self.household_id}"
 
 
-# Conditionalities: what schools and health centres report, the quarters judged, and the notices sent.
+# Conditionalities: what schools and health centres report, and the quarters judged.

@@ -1,5 +1,5 @@
-"""Conditionalities: what schools and health centres report, the quarters evaluated against each
-programme's conditions, and the notices those evaluations leave for the SMS service."""
+"""Conditionalities: what schools and health centres report, and the quarters evaluated against each
+programme's conditions (those an evaluation suspends or resumes are told by SMS: see `notices`)."""
 
 from django.conf import settings
 from django.db import models
@@ -11,8 +11,6 @@ from ehsaas.programs.choices import (
     ComplianceFileKind,
     ConditionKind,
     HealthVisitKind,
-    NoticeKind,
-    NoticeStatus,
 )
 from ehsaas.programs.models.beneficiaries import Beneficiary
 from ehsaas.programs.models.programmes import Programme
@@ -188,47 +186,3 @@ class ConditionOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.beneficiary_id} {self.action}"
-
-
-class Notice(models.Model):
-    """The outbox of messages to beneficiaries: each row one SMS to send, in the person's language,
-    written in the same transaction as the change it tells of. Nothing here sends it: the SMS service
-    takes the rows waiting (`status` pending, oldest first), sends each to `phone`, and marks it sent
-    (`sent_at`) or failed (`error`, `attempts`). `key` names what the notice is about, so that the same
-    event never queues two messages. A notice without a phone number waits until the sender decides
-    (the registry may learn a number)."""
-
-    key = models.CharField(max_length=80, help_text="what the notice is about, e.g. condition-outcome:42")
-    kind = models.CharField(_("kind"), max_length=24, choices=NoticeKind.choices)
-    beneficiary = models.ForeignKey(
-        Beneficiary, on_delete=models.PROTECT, related_name="notices", null=True, blank=True
-    )
-    phone = models.CharField(_("phone"), max_length=16, blank=True)
-    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES)
-    text = models.TextField(_("text"))
-    application = models.ForeignKey(
-        "programs.Application", on_delete=models.PROTECT, related_name="notices", null=True, blank=True
-    )
-    status = models.CharField(
-        _("status"), max_length=8, choices=NoticeStatus.choices, default=NoticeStatus.PENDING
-    )
-    created_at = models.DateTimeField(_("queued"))
-    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    error = models.TextField(_("error"), blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("notice")
-        verbose_name_plural = _("notices")
-        constraints = [
-            models.UniqueConstraint(fields=["key"], name="%(app_label)s_%(class)s_key_unique"),
-        ]
-        indexes = [
-            models.Index(
-                fields=["created_at"], condition=Q(status="pending"), name="programs_notice_pending_idx"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.key} ({self.status})"

@@ -1,5 +1,5 @@
 """`ehsaas conditions evaluate PROGRAMME QUARTER`: judge a programme's conditions for a quarter that has
-ended, suspending and resuming beneficiaries (each with a notice in the outbox), inline with a progress
+ended, suspending and resuming beneficiaries (each told by SMS), inline with a progress
 bar (the page runs the same evaluation as a job), and print the figures.
 `ehsaas conditions import attendance|visits FILE`: import a school's or a health centre's file, whatever
 its size; a file with bad lines is refused whole and every bad line printed."""
@@ -51,7 +51,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{programme.code} {evaluation.quarter}: {evaluation.judged:,} judged, {evaluation.met:,} met every "
             f"condition, {evaluation.missed:,} missed one; {evaluation.suspended:,} suspended, "
-            f"{evaluation.resumed:,} resumed (each with a notice in the outbox)."
+            f"{evaluation.resumed:,} resumed (each told by SMS where a mobile number is on record)."
         )
         self.stdout.write(
             f"The list: {reverse('programs:evaluation', args=[programme.code, evaluation.quarter])}"
