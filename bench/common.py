@@ -29,6 +29,30 @@ def fresh_database(name: str) -> str:
     return database_url(name)
 
 
+def copy_database(source: str, target: str, *, attempts: int = 30) -> None:
+    """CREATE DATABASE target TEMPLATE source. PostgreSQL refuses while anyone is connected to the source;
+    autovacuum workers tidying up after the previous benchmark are stopped (they start again later), and
+    anyone else is waited for a while."""
+    for attempt in range(attempts):
+        with psycopg.connect(SERVER_URL, autocommit=True) as connection:
+            connection.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND backend_type = 'autovacuum worker'",
+                [source],
+            )
+            try:
+                connection.execute(
+                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                        sql.Identifier(target), sql.Identifier(source)
+                    )
+                )
+                return
+            except psycopg.errors.ObjectInUse:
+                if attempt == attempts - 1:
+                    raise
+        time.sleep(2)
+
+
 def drop_database(name: str) -> None:
     with psycopg.connect(SERVER_URL, autocommit=True) as connection:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

@@ -18,11 +18,20 @@ import time
 from pathlib import Path
 
 import psycopg
-from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import EHSAAS, SERVER_URL, Figure, database_url, fresh_database, population, report, run
+from bench.common import (
+    EHSAAS,
+    SERVER_URL,
+    Figure,
+    copy_database,
+    database_url,
+    fresh_database,
+    population,
+    report,
+    run,
+)
 
 HOUSEHOLDS = int(os.environ.get("BENCH_HOUSEHOLDS", "1000000"))
 REQUESTS = 1000
@@ -43,12 +52,7 @@ def prepare() -> str:
         return database_url(OURS)
     if _exists(SHARED):
         try:
-            with psycopg.connect(SERVER_URL, autocommit=True) as connection:
-                connection.execute(
-                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                        sql.Identifier(OURS), sql.Identifier(SHARED)
-                    )
-                )
+            copy_database(SHARED, OURS, attempts=5)
             return database_url(OURS)
         except psycopg.errors.ObjectInUse:
             print(f"{SHARED} is in use and cannot be copied; building {OURS} from the population", flush=True)

@@ -32,11 +32,10 @@ from collections import Counter
 from pathlib import Path
 
 import psycopg
-from psycopg import sql
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import EHSAAS, ROOT, SERVER_URL, Figure, database_url, report, run
+from bench.common import EHSAAS, ROOT, SERVER_URL, Figure, copy_database, database_url, report, run
 from bench.score import HOUSEHOLDS, registry_database
 
 DATABASE = "ehsaas_bench_eligibility" if HOUSEHOLDS == 1_000_000 else f"ehsaas_bench_eligibility_{HOUSEHOLDS}"
@@ -96,19 +95,7 @@ def prepare() -> str:
     if not _exists(DATABASE):
         source = registry_database().rsplit("/", 1)[1]
         print(f"copying {source} into {DATABASE} (once) ...", flush=True)
-        for attempt in range(30):
-            try:
-                with psycopg.connect(SERVER_URL, autocommit=True) as connection:
-                    connection.execute(
-                        sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                            sql.Identifier(DATABASE), sql.Identifier(source)
-                        )
-                    )
-                break
-            except psycopg.errors.ObjectInUse:
-                if attempt == 29:
-                    raise
-                time.sleep(2)  # another benchmark is connected to the registry; it will be done soon
+        copy_database(source, DATABASE)
     env = {"DATABASE_URL": url, "DEBUG": "true"}
     run([str(EHSAAS), "migrate", "-v", "0"], env=env)
     with psycopg.connect(url) as connection:

@@ -87,6 +87,30 @@ def test_a_bulk_load_leaves_exactly_the_indexes_and_constraints_the_registry_had
     )
 
 
+def test_a_bulk_load_analyses_the_registry_tables_once_it_has_committed(
+    tmp_path, district_a, small_bulk_loads, modes, monkeypatch
+):
+    analysed_in_transaction: list[bool] = []
+    refresh = merge.refresh_statistics
+
+    def refresh_statistics(chunks_written: int) -> None:
+        analysed_in_transaction.append(connection.in_atomic_block)
+        refresh(chunks_written)
+
+    monkeypatch.setattr(merge, "refresh_statistics", refresh_statistics)
+    paths = survey(tmp_path, district_a, range(1, 5))
+
+    registry_import(households=paths[0], members=paths[1])
+
+    assert modes == ["bulk"]
+    assert analysed_in_transaction == [False]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stats WHERE tablename = 'registry_member' AND attname = 'household_id'"
+        )
+        assert cursor.fetchone() == (1,)
+
+
 def test_a_bulk_load_failing_while_writing_leaves_the_registry_and_its_indexes_as_they_were(
     tmp_path, district_a, small_bulk_loads, modes, monkeypatch
 ):

@@ -244,6 +244,9 @@ def _load_in_bulk(
         log.info(
             "registry import: rebuilding indexes and foreign keys took %.1f s", time.perf_counter() - started
         )
+    # The tables grew from (nearly) nothing in one transaction, out of autovacuum's sight until it commits:
+    # without statistics the next searches plan a household's members as a sequential scan.
+    refresh_statistics(1)
     return members
 
 
