@@ -17,10 +17,7 @@ line is refused, every bad line named with its line (where it starts in the file
 wrong.
 """
 
-import csv
-import io
 import re
-from dataclasses import dataclass
 
 import polars as pl
 from django.db import connection
@@ -31,6 +28,17 @@ from ehsaas.community.models import SurveyRound
 from ehsaas.community.models.surveys import SATISFIED_FROM
 from ehsaas.core.frames import frame_insert, sql_frame
 from ehsaas.core.identity import MSG_CNIC_SHAPE
+from ehsaas.core.line_files import (
+    MSG_EMPTY,
+    FileRefused,
+    LineProblem,
+    canonical,
+    csv_lines,
+    decoded,
+    refuse_bad_frames,
+    refuse_bad_lines,
+    refuse_missing_columns,
+)
 from ehsaas.core.models import District
 
 # The names a column naming the respondent may have in a file (lower case); the first is the one shown.
@@ -43,11 +51,6 @@ RESERVED = {alias for aliases in COLUMNS.values() for alias in aliases}
 YES = ("yes", "y", "true", "1", "ہاں", "جی ہاں", "جی")
 NO = ("no", "n", "false", "0", "نہیں", "جی نہیں")
 
-MSG_NOT_UTF8 = _("%(file)s is not UTF-8 text: save it as “CSV UTF-8” and try again. Nothing was imported.")
-MSG_NOT_CSV = _("%(file)s is not a well-formed CSV file (%(error)s). Nothing was imported.")
-MSG_MISSING_COLUMNS = _(
-    "%(file)s lacks the columns %(missing)s (its columns are: %(columns)s). Nothing was imported."
-)
 MSG_NO_PERSON_COLUMN = _(
     "%(file)s names nobody: it needs a cnic or a household_ref column. Nothing was imported."
 )
@@ -56,8 +59,6 @@ MSG_UNKNOWN_COLUMNS = _(
     "Nothing was imported."
 )
 MSG_REPEATED_COLUMN = _("%(file)s has the column %(column)s twice. Nothing was imported.")
-MSG_EMPTY = _("%(file)s has no lines under its header. Nothing was imported.")
-MSG_BAD_LINES = _("%(file)s has %(count)s bad lines, listed below. Nothing was imported.")
 
 MSG_FIELDS = _("the line has %(found)s fields where the header has %(expected)s")
 MSG_NOBODY = _("name the household: a beneficiary's CNIC or the household reference")
@@ -77,23 +78,8 @@ MSG_NO_ANSWER = _("the line answers no question")
 _PEOPLE_TABLE = "community_survey_people"
 
 
-class SurveyFileRefused(Exception):
-    """A file that cannot be imported as it is: nothing was written. `problems` lists every bad line."""
-
-    def __init__(self, message: str, problems: list["LineProblem"] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.problems = problems or []
-
-
-@dataclass(frozen=True)
-class LineProblem:
-    """One thing wrong on one line of a file (line 1 is the header)."""
-
-    line: int
-    column: str
-    value: str
-    message: str
+class SurveyFileRefused(FileRefused):
+    """A file of survey responses that cannot be imported as it is: nothing was written."""
 
 
 def responses_file_read(
@@ -105,31 +91,12 @@ def responses_file_read(
     return _checked(_read(data, label, survey_round), label, survey_round, scope)
 
 
-def _canonical(name: str) -> str:
-    name = name.strip().lstrip("\ufeff").strip().lower()
-    for canonical, aliases in COLUMNS.items():
-        if name in aliases:
-            return canonical
-    return name
-
-
 def _read(data: bytes, label: str, survey_round: SurveyRound) -> pl.DataFrame:
     """The file's lines as stripped text columns named canonically, with `_line` (the header is line 1,
     a line is numbered where it starts); lines whose number of fields is wrong are refused here."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise SurveyFileRefused(_g(MSG_NOT_UTF8) % {"file": label}) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [_canonical(name) for name in next(reader, [])]
-        records, start = [], reader.line_num + 1
-        for record in reader:
-            if any(field.strip() for field in record):
-                records.append((start, record))
-            start = reader.line_num + 1
-    except csv.Error as error:
-        raise SurveyFileRefused(_g(MSG_NOT_CSV) % {"file": label, "error": error}) from None
+    text = decoded(data, label=label, refused=SurveyFileRefused)
+    names, records = csv_lines(text, label=label, refused=SurveyFileRefused)
+    header = [canonical(name, COLUMNS) for name in names]
     questions = [question.code for question in survey_round.question_list]
     _check_header(header, label, questions)
     if not records:
@@ -139,8 +106,7 @@ def _read(data: bytes, label: str, survey_round: SurveyRound) -> pl.DataFrame:
         for line, record in records
         if len(record) != len(header)
     ]
-    if ragged:
-        raise SurveyFileRefused(_g(MSG_BAD_LINES) % {"file": label, "count": len(ragged)}, ragged)
+    refuse_bad_lines(label, ragged, refused=SurveyFileRefused)
     columns = {
         name: [record[index].strip() for _line, record in records] for index, name in enumerate(header)
     }
@@ -159,12 +125,9 @@ def _check_header(header: list[str], label: str, questions: list[str]) -> None:
     repeated = sorted({name for name in header if header.count(name) > 1})
     if repeated:
         raise SurveyFileRefused(_g(MSG_REPEATED_COLUMN) % {"file": label, "column": repeated[0]})
-    missing = [name for name in ["district", *questions] if name not in header]
-    if missing:
-        raise SurveyFileRefused(
-            _g(MSG_MISSING_COLUMNS)
-            % {"file": label, "missing": ", ".join(missing), "columns": ", ".join(header) or "—"}
-        )
+    refuse_missing_columns(
+        header, ["district", *questions], label=label, columns=COLUMNS, refused=SurveyFileRefused
+    )
     if "cnic" not in header and "household_ref" not in header:
         raise SurveyFileRefused(_g(MSG_NO_PERSON_COLUMN) % {"file": label})
     unknown = [name for name in header if name not in COLUMNS and name not in questions]
@@ -291,7 +254,7 @@ def _checked(
     problems.append(_problems(frame, found & (pl.col("_line") != pl.col("_first")), "_who",
                               _message(MSG_REPEATED, "_first"), "_who_value"))  # fmt: skip
     frame, answer_problems = _check_answers(frame, survey_round)
-    _refuse_if_bad(label, problems + answer_problems)
+    refuse_bad_frames(label, problems + answer_problems, refused=SurveyFileRefused)
     return frame
 
 
@@ -320,17 +283,6 @@ def _check_answers(frame: pl.DataFrame, survey_round: SurveyRound) -> tuple[pl.D
     blank = pl.all_horizontal([pl.col(q.code) == "" for q in survey_round.question_list])
     problems.append(_problems(frame, blank, first, MSG_NO_ANSWER))
     return frame, problems
-
-
-def _refuse_if_bad(label: str, problems: list[pl.DataFrame]) -> None:
-    bad = (
-        pl.concat(problems)
-        .unique(["_line", "column"], keep="first", maintain_order=True)
-        .sort(["_line", "column"])
-    )
-    if bad.height:
-        listed = [LineProblem(line, column, value, message) for line, column, value, message in bad.rows()]
-        raise SurveyFileRefused(_g(MSG_BAD_LINES) % {"file": label, "count": bad["_line"].n_unique()}, listed)
 
 
 def answers_of(rows: pl.DataFrame, survey_round: SurveyRound) -> pl.DataFrame:

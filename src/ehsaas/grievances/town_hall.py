@@ -10,14 +10,20 @@ The category is its code or its name in English or Urdu; anonymous is yes or no 
 language (ur or en) is the meeting's when empty. Only category and complaint are required.
 """
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from ehsaas.core.line_files import (
+    FileRefused,
+    canonical,
+    csv_lines,
+    decoded,
+    refuse_missing_columns,
+    upload_bytes,
+)
 from ehsaas.core.models import District
 from ehsaas.grievances.models import Category
 from ehsaas.grievances.services import ComplaintInput, complaint_input
@@ -49,13 +55,9 @@ MSG_UNKNOWN_CATEGORY = _("no such category; the categories are: %(codes)s")
 MSG_ANONYMOUS = _("write yes or no")
 
 
-class TownHallRefused(Exception):
-    """The meeting's complaints cannot be recorded as they are: nothing was written."""
-
-    def __init__(self, message: str, problems: list["RowProblem"] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.problems = problems or []
+class TownHallRefused(FileRefused):
+    """The meeting's complaints cannot be recorded as they are: nothing was written. `problems` are
+    RowProblems, since a complaint may come from the form as well as from the file."""
 
 
 @dataclass(frozen=True)
@@ -74,11 +76,6 @@ def _category_lookup() -> dict[str, Category]:
         for key in (category.code, category.name_en, category.name_ur):
             found[key.strip().lower()] = category
     return found
-
-
-def _column(name: str) -> str:
-    name = name.strip().lstrip("\ufeff").strip().lower()
-    return next((canonical for canonical, aliases in COLUMNS.items() if name in aliases), name)
 
 
 def town_hall_check(
@@ -131,39 +128,31 @@ def town_hall_check(
 
 def town_hall_upload_rows(upload) -> list[tuple[str, dict]]:
     """The rows of an uploaded file, refused unread when it is larger than any meeting's."""
-    if upload.size > MAX_FILE_BYTES:
-        raise TownHallRefused(_g(MSG_TOO_BIG) % {"file": upload.name})
-    return town_hall_file_rows(upload.read(), upload.name)
+    data = upload_bytes(upload, limit=MAX_FILE_BYTES, refused=TownHallRefused, message=MSG_TOO_BIG)
+    return town_hall_file_rows(data, upload.name)
 
 
 def town_hall_file_rows(data: bytes, file_name: str) -> list[tuple[str, dict]]:
     """The lines of a town-hall CSV file as (where, values) rows; TownHallRefused when the file itself
     cannot be read."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise TownHallRefused(_g(MSG_NOT_UTF8) % {"file": file_name}) from None
-    try:
-        lines = list(csv.reader(io.StringIO(text)))
-    except csv.Error as error:
-        raise TownHallRefused(_g(MSG_NOT_CSV) % {"file": file_name, "error": error}) from None
-    header = [_column(name) for name in (lines[0] if lines else [])]
-    missing = [name for name in REQUIRED if name not in header]
-    if missing:
-        raise TownHallRefused(
-            _g(MSG_MISSING_COLUMNS)
-            % {
-                "file": file_name,
-                "missing": ", ".join(COLUMNS[m][0] for m in missing),
-                "columns": ", ".join(header) or "—",
-            }
-        )
-    if len(lines) - 1 > MAX_LINES:
+    text = decoded(data, label=file_name, refused=TownHallRefused, message=MSG_NOT_UTF8)
+    names, lines = csv_lines(text, label=file_name, refused=TownHallRefused, message=MSG_NOT_CSV)
+    header = [canonical(name, COLUMNS) for name in names]
+    refuse_missing_columns(
+        header,
+        REQUIRED,
+        label=file_name,
+        columns=COLUMNS,
+        refused=TownHallRefused,
+        message=MSG_MISSING_COLUMNS,
+    )
+    # Blank lines (spreadsheets leave them at the end) are not counted.
+    if len(lines) > MAX_LINES:
         raise TownHallRefused(_g(MSG_TOO_LONG) % {"file": file_name, "count": MAX_LINES})
-    rows = []
-    for number, line in enumerate(lines[1:], start=2):
-        if not any(cell.strip() for cell in line):
-            continue  # a blank line (spreadsheets leave them at the end)
-        values = dict(zip(header, line, strict=False))
-        rows.append((_g("%(file)s, line %(line)s") % {"file": file_name, "line": number}, values))
-    return rows
+    return [
+        (
+            _g("%(file)s, line %(line)s") % {"file": file_name, "line": number},
+            dict(zip(header, line, strict=False)),
+        )
+        for number, line in lines
+    ]

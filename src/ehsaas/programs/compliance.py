@@ -17,7 +17,6 @@ and member number (`household_ref`, `member_no`); when both are given they must 
     ,HH-000123,4,2026-08-14,growth_check,BHU Malir
 """
 
-import csv
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -27,6 +26,17 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from ehsaas.core.frames import frame_insert, sql_frame
+from ehsaas.core.line_files import (
+    MSG_EMPTY,
+    MSG_NOT_CSV,
+    FileRefused,
+    LineProblem,
+    canonical,
+    decoded,
+    header_of,
+    refuse_bad_frames,
+    refuse_missing_columns,
+)
 from ehsaas.programs.choices import HealthVisitKind
 from ehsaas.programs.quarters import MSG_QUARTER_SHAPE, QUARTER_PATTERN, Quarter
 
@@ -54,17 +64,10 @@ VISIT_KINDS = {
     "growth_check_up": HealthVisitKind.GROWTH_CHECK, "growth": HealthVisitKind.GROWTH_CHECK,
 }  # fmt: skip
 
-MSG_NOT_UTF8 = _("%(file)s is not UTF-8 text: save it as “CSV UTF-8” and try again. Nothing was imported.")
-MSG_NOT_CSV = _("%(file)s is not a well-formed CSV file (%(error)s). Nothing was imported.")
-MSG_MISSING_COLUMNS = _(
-    "%(file)s lacks the columns %(missing)s (its columns are: %(columns)s). Nothing was imported."
-)
 MSG_NO_PERSON_COLUMN = _(
     "%(file)s names nobody: it needs an id_number column, or household_ref and member_no columns. "
     "Nothing was imported."
 )
-MSG_EMPTY = _("%(file)s has no lines under its header. Nothing was imported.")
-MSG_BAD_LINES = _("%(file)s has %(count)s bad lines, listed below. Nothing was imported.")
 MSG_ID_SHAPE = _("a B-form or CNIC number is 13 digits, written NNNNN-NNNNNNN-N (dashes optional)")
 MSG_NOBODY = _("name the person: a B-form or CNIC number, or a household reference and member number")
 MSG_MEMBER_NO = _("a member number is a whole number such as 3")
@@ -82,23 +85,8 @@ _PEOPLE_TABLE = "compliance_people"
 _ROWS_TABLE = "compliance_rows"
 
 
-class ComplianceFileRefused(Exception):
-    """A file that cannot be imported as it is: nothing was written. `problems` lists every bad line."""
-
-    def __init__(self, message: str, problems: list["LineProblem"] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.problems = problems or []
-
-
-@dataclass(frozen=True)
-class LineProblem:
-    """One thing wrong on one line of a file (line 1 is the header)."""
-
-    line: int
-    column: str
-    value: str
-    message: str
+class ComplianceFileRefused(FileRefused):
+    """A school's or health centre's file that cannot be imported as it is: nothing was written."""
 
 
 @dataclass
@@ -116,27 +104,11 @@ class ComplianceImport:
         return {"lines": self.lines, "new": self.new, "changed": self.changed, "unchanged": self.unchanged}
 
 
-def _canonical(name: str) -> str:
-    name = name.strip().lstrip("\ufeff").strip().lower()
-    for canonical, aliases in COLUMNS.items():
-        if name in aliases:
-            return canonical
-    return name
-
-
 def _read(data: bytes, label: str, required: tuple[str, ...]) -> pl.DataFrame:
     """The file's lines as text columns named canonically, with `_line` (the header is line 1)."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ComplianceFileRefused(_g(MSG_NOT_UTF8) % {"file": label}) from None
-    header = [_canonical(name) for name in next(csv.reader([text.split("\n", 1)[0]]), [])]
-    missing = [name for name in required if name not in header]
-    if missing:
-        raise ComplianceFileRefused(
-            _g(MSG_MISSING_COLUMNS)
-            % {"file": label, "missing": ", ".join(missing), "columns": ", ".join(header) or "—"}
-        )
+    text = decoded(data, label=label, refused=ComplianceFileRefused)
+    header = header_of(text.split("\n", 1)[0], COLUMNS)
+    refuse_missing_columns(header, required, label=label, columns=COLUMNS, refused=ComplianceFileRefused)
     if "id_number" not in header and not {"household_ref", "member_no"} <= set(header):
         raise ComplianceFileRefused(_g(MSG_NO_PERSON_COLUMN) % {"file": label})
     try:
@@ -148,8 +120,8 @@ def _read(data: bytes, label: str, required: tuple[str, ...]) -> pl.DataFrame:
         raise ComplianceFileRefused(_g(MSG_NOT_CSV) % {"file": label, "error": error}) from error
     renamed: dict[str, str] = {}
     for name in frame.columns[1:]:  # a second column of the same meaning is left out
-        if _canonical(name) in COLUMNS and _canonical(name) not in renamed.values():
-            renamed[name] = _canonical(name)
+        if canonical(name, COLUMNS) in COLUMNS and canonical(name, COLUMNS) not in renamed.values():
+            renamed[name] = canonical(name, COLUMNS)
     frame = frame.select("_line", *(pl.col(old).alias(new) for old, new in renamed.items()))
     wanted = list(COLUMNS)
     frame = frame.select(
@@ -267,14 +239,6 @@ def _lookup(people: pl.DataFrame) -> pl.DataFrame:
     return found
 
 
-def _refuse_if_bad(label: str, problems: list[pl.DataFrame]) -> None:
-    bad = pl.concat(problems).unique(["_line", "column"], keep="first").sort(["_line", "column"])
-    if bad.height:
-        listed = [LineProblem(line, column, value, message) for line, column, value, message in bad.rows()]
-        lines = bad["_line"].n_unique()
-        raise ComplianceFileRefused(_g(MSG_BAD_LINES) % {"file": label, "count": lines}, listed)
-
-
 def attendance_file_read(data: bytes, *, label: str, today: date) -> pl.DataFrame:
     """A school's file checked line by line at once: (member_id, quarter, attendance), one row for each
     child and quarter; or ComplianceFileRefused with every bad line."""
@@ -310,7 +274,7 @@ def attendance_file_read(data: bytes, *, label: str, today: date) -> pl.DataFram
             pl.format(_g(MSG_REPEATED).replace("%(line)s", "{}"), "_first").alias("message"),
         )
     )  # fmt: skip
-    _refuse_if_bad(label, problems)
+    refuse_bad_frames(label, problems, refused=ComplianceFileRefused)
     return good.unique(["member_id", "_quarter"], keep="first").select(
         "member_id", pl.col("_quarter").alias("quarter"), pl.col("_attendance").alias("attendance")
     )
@@ -334,7 +298,7 @@ def visits_file_read(data: bytes, *, label: str, today: date) -> pl.DataFrame:
         _problems(frame, "date", MSG_FUTURE, pl.col("_date") > pl.lit(today)),
         _problems(frame, "kind", MSG_KIND, pl.col("_kind").is_null()),
     ]
-    _refuse_if_bad(label, problems)
+    refuse_bad_frames(label, problems, refused=ComplianceFileRefused)
     return frame.unique(["member_id", "_kind", "_date"], keep="first").select(
         "member_id", pl.col("_kind").alias("kind"), pl.col("_date").alias("visited_on"),
         pl.col("_centre").alias("centre"),

@@ -1,6 +1,5 @@
 """Reading a list file into the staging table, refused whole when it is not usable."""
 
-import csv
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +9,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from ehsaas.core.line_files import FileRefused, canonical, decoded, header_of
 from ehsaas.core.progress import NoProgress, Progress
 from ehsaas.registry.models import WealthList
 
@@ -27,8 +27,9 @@ MSG_CNIC_RULE = gettext_lazy(
 )
 
 
-class WealthListRefused(Exception):
-    """The list cannot be imported as it is; nothing was written. The message says why and where."""
+class WealthListRefused(FileRefused):
+    """The list cannot be imported as it is; nothing was written. The message says why and where (a
+    list's bad lines are counted in it, not listed: a list may have millions)."""
 
 
 @dataclass
@@ -45,11 +46,7 @@ def _header(path: Path, label: str) -> list[str]:
         raise WealthListRefused(MSG_NO_FILE % {"file": label})
     with path.open("rb") as handle:
         first_line = handle.readline(64 * 1024)
-    try:
-        text = first_line.decode("utf-8")
-    except UnicodeDecodeError:
-        raise WealthListRefused(MSG_NOT_UTF8 % {"file": label}) from None
-    return [name.strip().lstrip("\ufeff").strip().lower() for name in next(csv.reader([text]), [])]
+    return header_of(decoded(first_line, label=label, refused=WealthListRefused, message=MSG_NOT_UTF8), {})
 
 
 def _bad_cnics_message(label: str, read: ListRead) -> str:
@@ -81,7 +78,7 @@ def wealth_file_stage(path: Path, *, label: str, progress: Progress | None = Non
     frame = pl.scan_csv(
         path, infer_schema=False, row_index_name="_line", row_index_offset=2, raise_if_empty=False
     )
-    frame = frame.rename(lambda name: name.strip().lstrip("\ufeff").strip().lower())
+    frame = frame.rename(lambda name: canonical(name, {}))
     wanted = [name for name in ("cnic", "name", "detail") if name in header]
     try:
         for batch in frame.select("_line", *wanted).collect_batches(chunk_size=BATCH_ROWS):
