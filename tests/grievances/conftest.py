@@ -10,7 +10,7 @@ from django.apps import apps as django_apps
 from ehsaas.core.choices import Role
 from ehsaas.grievances.choices import Channel
 from ehsaas.grievances.models import AssignmentRule, Category
-from ehsaas.grievances.services import complaint_input, complaint_receive
+from ehsaas.grievances.services.receiving import complaint_input, complaint_receive
 from ehsaas.grievances.shipped import categories_load
 from ehsaas.messaging.models import MessageTemplate
 from tests.conftest import make_user

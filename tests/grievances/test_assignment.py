@@ -11,7 +11,8 @@ from django.core.exceptions import PermissionDenied
 from ehsaas.core.choices import Role
 from ehsaas.grievances.choices import ComplaintStatus
 from ehsaas.grievances.models import AssignmentRule
-from ehsaas.grievances.services import MSG_OFFICER, ComplaintRefused, complaint_assign, complaint_recategorise
+from ehsaas.grievances.services import ComplaintRefused
+from ehsaas.grievances.services.handling import MSG_OFFICER, complaint_assign, complaint_recategorise
 from tests.conftest import make_user
 from tests.grievances.conftest import category, receive
 

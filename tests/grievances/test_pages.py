@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from ehsaas.grievances.choices import ComplaintStatus
 from ehsaas.grievances.models import Category, Complaint
-from ehsaas.grievances.services import MSG_RESOLUTION, complaint_resolve, resurvey_request_open
+from ehsaas.grievances.services.handling import MSG_RESOLUTION, complaint_resolve
+from ehsaas.grievances.services.resurveys import resurvey_request_open
 from tests.grievances.conftest import receive
 from tests.registry.records import make_family
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from ehsaas.grievances.choices import Channel, ComplaintStatus
 from ehsaas.grievances.models import Complaint
 from ehsaas.grievances.public_views import MSG_TOO_MANY
-from ehsaas.grievances.services import complaint_resolve
+from ehsaas.grievances.services.handling import complaint_resolve
 from tests.grievances.conftest import category, receive
 
 SUBMIT, TRACK = reverse("grievances:submit"), reverse("grievances:track")

@@ -11,7 +11,8 @@ from django.db import transaction
 from ehsaas.core.models import AuditEvent
 from ehsaas.grievances.choices import Channel, ComplaintStatus, EventKind
 from ehsaas.grievances.models import Category, Complaint, TrackingNumber
-from ehsaas.grievances.services import MSG_DESCRIPTION, MSG_PHONE, ComplaintRefused, complaint_input
+from ehsaas.grievances.services import ComplaintRefused
+from ehsaas.grievances.services.receiving import MSG_DESCRIPTION, MSG_PHONE, complaint_input
 from ehsaas.grievances.tracking import parse_tracking_number
 from ehsaas.messaging.models import Message
 from tests.grievances.conftest import PHONE, category, receive

@@ -8,18 +8,20 @@ from django.core.exceptions import PermissionDenied
 
 from ehsaas.grievances.choices import ComplaintStatus, EventKind, ResurveyStatus
 from ehsaas.grievances.models import ResurveyRequest
-from ehsaas.grievances.services import (
+from ehsaas.grievances.services import ComplaintRefused
+from ehsaas.grievances.services.handling import (
     MSG_APPEALED_ALREADY,
-    MSG_NO_FOLLOW_UP,
     MSG_NOT_RESOLVED,
     MSG_NOT_YOURS,
     MSG_RESOLUTION,
-    MSG_RESURVEY_OPEN,
-    ComplaintRefused,
     complaint_appeal,
     complaint_note,
     complaint_resolve,
     complaint_take,
+)
+from ehsaas.grievances.services.resurveys import (
+    MSG_NO_FOLLOW_UP,
+    MSG_RESURVEY_OPEN,
     resurvey_request_done,
     resurvey_request_open,
 )

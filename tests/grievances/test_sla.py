@@ -13,7 +13,8 @@ from django.utils import timezone
 from ehsaas.core.models import AuditEvent
 from ehsaas.grievances.choices import ComplaintStatus, EventKind, SlaState
 from ehsaas.grievances.models import Complaint
-from ehsaas.grievances.services import complaint_resolve, complaints_escalate
+from ehsaas.grievances.services.escalation import complaints_escalate
+from ehsaas.grievances.services.handling import complaint_resolve
 from ehsaas.grievances.tasks import escalate_complaints
 from ehsaas.messaging.models import Message
 from tests.grievances.conftest import receive

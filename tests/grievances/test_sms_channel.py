@@ -20,7 +20,8 @@ from ehsaas.grievances.replies import (
     SMS_STATUS_RESOLVED,
     SMS_TOO_MANY,
 )
-from ehsaas.grievances.services import complaint_resolve, complaint_take, complaints_escalate
+from ehsaas.grievances.services.escalation import complaints_escalate
+from ehsaas.grievances.services.handling import complaint_resolve, complaint_take
 from ehsaas.messaging.models import Message
 from ehsaas.portal.sms import URDU_SCRIPT
 from tests.kannel import kannel_running

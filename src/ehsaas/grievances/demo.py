@@ -12,14 +12,9 @@ from django.utils.translation import gettext_lazy as _lazy
 from ehsaas.core.models import District
 from ehsaas.grievances.choices import Channel
 from ehsaas.grievances.models import AssignmentRule, Category, Complaint
-from ehsaas.grievances.services import (
-    complaint_appeal,
-    complaint_input,
-    complaint_receive,
-    complaint_resolve,
-    complaint_take,
-    complaints_escalate,
-)
+from ehsaas.grievances.services.escalation import complaints_escalate
+from ehsaas.grievances.services.handling import complaint_appeal, complaint_resolve, complaint_take
+from ehsaas.grievances.services.receiving import complaint_input, complaint_receive
 
 OPERATOR, SUPERVISOR = "grievances", "supervisor"
 # district, category, channel, language, days ago, description, phone

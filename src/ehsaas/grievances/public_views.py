@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django_ratelimit.core import get_usage
 
-from ehsaas.grievances import services
 from ehsaas.grievances.choices import Channel, EventKind
 from ehsaas.grievances.forms import AppealForm, ComplaintForm, TrackForm
 from ehsaas.grievances.selectors import complaint_tracked
+from ehsaas.grievances.services import handling, receiving
 
 SUBMIT_RATE = "20/h"
 TRACK_RATE = "30/h"
@@ -50,9 +50,9 @@ def submit(request: HttpRequest) -> HttpResponse:
         else:
             data = form.cleaned_data
             try:
-                complaint = services.complaint_receive(
+                complaint = receiving.complaint_receive(
                     acting_user=None, channel=Channel.PORTAL,
-                    complaint=services.complaint_input(
+                    complaint=receiving.complaint_input(
                         category=data["category"], description=data["description"], anonymous=data["anonymous"],
                         name=data["name"], phone=data["phone"], cnic=data["cnic"], language=_language(),
                         district=data["district"],
@@ -93,7 +93,7 @@ def track(request: HttpRequest) -> HttpResponse:
             )
             if complaint is not None and appeal.is_bound and appeal.is_valid():
                 try:
-                    complaint = services.complaint_appeal(
+                    complaint = handling.complaint_appeal(
                         acting_user=None, complaint=complaint, reason=appeal.cleaned_data["reason"]
                     )
                 except ValidationError as error:

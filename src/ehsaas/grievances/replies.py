@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from ehsaas.core.identity import InvalidIdentifier, normalize_mobile
 from ehsaas.grievances.choices import Channel, ComplaintStatus
 from ehsaas.grievances.models import Category, Complaint
-from ehsaas.grievances.services import complaint_appeal, complaint_input, complaint_receive
+from ehsaas.grievances.services.handling import complaint_appeal
+from ehsaas.grievances.services.receiving import complaint_input, complaint_receive
 from ehsaas.grievances.shipped import UNSORTED
 from ehsaas.grievances.tracking import parse_tracking_number, split_tracking_number
 

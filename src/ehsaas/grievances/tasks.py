@@ -3,7 +3,7 @@ same work as `ehsaas grievances escalate`, which a system timer runs)."""
 
 from django_tasks import task
 
-from ehsaas.grievances.services import complaints_escalate
+from ehsaas.grievances.services.escalation import complaints_escalate
 
 
 @task()

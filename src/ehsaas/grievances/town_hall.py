@@ -26,7 +26,7 @@ from ehsaas.core.line_files import (
 )
 from ehsaas.core.models import District
 from ehsaas.grievances.models import Category
-from ehsaas.grievances.services import ComplaintInput, complaint_input
+from ehsaas.grievances.services.receiving import ComplaintInput, complaint_input
 
 MAX_LINES = 2000
 MAX_FILE_BYTES = 2 * 1024 * 1024  # 2,000 complaints of a few hundred characters each

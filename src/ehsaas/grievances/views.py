@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST
 from ehsaas.core.access import district_scope
 from ehsaas.core.choices import Role
 from ehsaas.core.models import District
-from ehsaas.grievances import services
 from ehsaas.grievances.assignment import area_staff, may_handle
 from ehsaas.grievances.choices import Channel, ComplaintStatus
 from ehsaas.grievances.forms import (
@@ -42,6 +41,8 @@ from ehsaas.grievances.selectors import (
     resurvey_get_for_user,
     resurveys_for_user,
 )
+from ehsaas.grievances.services import handling, receiving
+from ehsaas.grievances.services.resurveys import resurvey_request_done, resurvey_request_open
 from ehsaas.grievances.town_hall import TownHallRefused, town_hall_check, town_hall_upload_rows
 
 PAGE = 50
@@ -75,14 +76,14 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 def _actions(user, complaint) -> dict:
     """What the user may do to the complaint now, each a form (bound when it was the one sent)."""
-    acting = services.may_act(user, complaint)
+    acting = handling.may_act(user, complaint)
     return {
         "take": complaint.status in (ComplaintStatus.RECEIVED, ComplaintStatus.ASSIGNED)
         and acting and may_handle(user, complaint.category),
         "resolve": complaint.is_open and acting,
         "note": acting,
         "category": complaint.is_open and acting,
-        "assign": complaint.is_open and services.supervises(user, complaint),
+        "assign": complaint.is_open and handling.supervises(user, complaint),
         "appeal": complaint.may_be_appealed and user.has_perm("grievances.add_complaint"),
         "resurvey": complaint.is_open and acting and complaint.category.registry_follow_up and complaint.household_id,
         "change_request": complaint.household_id and complaint.category.registry_follow_up
@@ -103,7 +104,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     complaint = complaint_get_for_user(user=request.user, pk=pk)
     action = request.POST.get("action") if request.method == "POST" else None
     data = request.POST if action else None
-    officers = _officers(request.user, complaint) if services.supervises(request.user, complaint) else []
+    officers = _officers(request.user, complaint) if handling.supervises(request.user, complaint) else []
     forms = {
         "resolve": ResolveForm(data if action == "resolve" else None, prefix="resolve"),
         "note": NoteForm(data if action == "note" else None, prefix="note"),
@@ -148,18 +149,18 @@ def _act(request: HttpRequest, complaint, action: str, forms: dict) -> str | Non
     data = form.cleaned_data if form is not None and action != "take" else {}
     try:
         if action == "take":
-            services.complaint_take(acting_user=user, complaint=complaint)
+            handling.complaint_take(acting_user=user, complaint=complaint)
             return _("You took up complaint %(number)s.") % {"number": complaint.tracking_number}
         if action == "resolve":
-            services.complaint_resolve(acting_user=user, complaint=complaint, resolution=data["resolution"])
+            handling.complaint_resolve(acting_user=user, complaint=complaint, resolution=data["resolution"])
             return _("Complaint %(number)s resolved; the complainant is told.") % {
                 "number": complaint.tracking_number
             }
         if action == "note":
-            services.complaint_note(acting_user=user, complaint=complaint, note=data["note"])
+            handling.complaint_note(acting_user=user, complaint=complaint, note=data["note"])
             return _("Note added.")
         if action == "assign":
-            services.complaint_assign(
+            handling.complaint_assign(
                 acting_user=user, complaint=complaint, officer=data["officer"], note=data["note"]
             )
             return _("Complaint %(number)s given to %(officer)s.") % {
@@ -167,17 +168,17 @@ def _act(request: HttpRequest, complaint, action: str, forms: dict) -> str | Non
                 "officer": data["officer"],
             }
         if action == "category":
-            services.complaint_recategorise(
+            handling.complaint_recategorise(
                 acting_user=user, complaint=complaint, category=data["category"], note=data["note"]
             )
             return _("Category changed.")
         if action == "appeal":
-            services.complaint_appeal(acting_user=user, complaint=complaint, reason=data["reason"])
+            handling.complaint_appeal(acting_user=user, complaint=complaint, reason=data["reason"])
             return _("Appeal recorded; complaint %(number)s goes to a supervisor.") % {
                 "number": complaint.tracking_number
             }
         if action == "resurvey":
-            services.resurvey_request_open(acting_user=user, complaint=complaint, reason=data["reason"])
+            resurvey_request_open(acting_user=user, complaint=complaint, reason=data["reason"])
             return _("Re-survey requested: the registration officers of the district are told.")
     except ValidationError as error:
         if form is None:
@@ -202,9 +203,9 @@ def receive(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            complaint = services.complaint_receive(
+            complaint = receiving.complaint_receive(
                 acting_user=request.user, channel=data["channel"], place=data["place"],
-                complaint=services.complaint_input(
+                complaint=receiving.complaint_input(
                     category=data["category"], description=data["description"], anonymous=data["anonymous"],
                     name=data["name"], phone=data["phone"], cnic=data["cnic"], language=data["language"],
                     district=data["district"],
@@ -260,7 +261,7 @@ def town_hall(request: HttpRequest) -> HttpResponse:
                 "place": meeting["place"],
                 "date": meeting["held_on"].isoformat(),
             }
-            recorded = services.complaints_receive_bulk(
+            recorded = receiving.complaints_receive_bulk(
                 acting_user=request.user, complaints=checked, place=place
             )
         except TownHallRefused as refused:
@@ -289,9 +290,7 @@ def resurvey_done(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResurveyDoneForm(request.POST)
     form.is_valid()
     try:
-        services.resurvey_request_done(
-            acting_user=request.user, request=found, note=form.cleaned_data.get("note", "")
-        )
+        resurvey_request_done(acting_user=request.user, request=found, note=form.cleaned_data.get("note", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

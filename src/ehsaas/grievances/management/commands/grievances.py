@@ -6,7 +6,7 @@ changes nothing the second time.
 
 from django.core.management.base import BaseCommand
 
-from ehsaas.grievances.services import complaints_escalate
+from ehsaas.grievances.services.escalation import complaints_escalate
 from ehsaas.grievances.tasks import escalate_complaints
 
 
