@@ -184,6 +184,30 @@ def test_a_waiting_re_evaluation_that_covers_every_change_is_not_repeated(enroll
         s.reevaluation_start(acting_user=officer, programme=kafaalat())
 
 
+def test_a_re_evaluation_still_waiting_for_the_worker_covers_the_changes_made_meanwhile(enrolled, officer):
+    scored(enrolled["poor"], 60)
+    waiting = s.reevaluation_start(acting_user=officer, programme=kafaalat())
+    scored(enrolled["near"], 30)
+
+    with pytest.raises(s.ProgrammeRefused, match="covers every change already"):
+        s.reevaluation_start(acting_user=officer, programme=kafaalat())
+    compute_enrolment_job.call(waiting.job_id)
+
+    waiting.refresh_from_db()
+    assert waiting.households == 2
+    assert {change for _h, _m, change in changes(waiting)} == {ChangeKind.LEAVE, ChangeKind.JOIN}
+
+
+def test_a_run_superseded_while_it_was_computed_stays_superseded(enrolled, officer):
+    run = EnrolmentRun.objects.create(programme=kafaalat(), started_by=officer)
+    EnrolmentRun.objects.filter(pk=run.pk).update(status=RunStatus.SUPERSEDED)  # by a newer one, meanwhile
+
+    enrolment_compute(run, today=TODAY)
+
+    run.refresh_from_db()
+    assert run.status == RunStatus.SUPERSEDED
+
+
 def test_a_run_over_the_whole_registry_supersedes_a_waiting_re_evaluation(enrolled, officer, settings):
     scored(enrolled["poor"], 60)
     waiting = reevaluated(kafaalat(), officer)

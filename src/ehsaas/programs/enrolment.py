@@ -206,7 +206,10 @@ def enrolment_compute(
     run.units, run.eligible = units, eligible.height
     run.joining, run.leaving, run.staying = joining.height, leaving.height, staying.height + outside.height
     run.over_limit, run.amount_per_payment = joining_all.height - joining.height, kept
-    run.status, run.computed_at = RunStatus.READY, timezone.now()
+    # A newer run may have superseded this one while it was computed: it stays superseded.
+    superseded = EnrolmentRun.objects.filter(pk=run.pk, status=RunStatus.SUPERSEDED).exists()
+    run.status = RunStatus.SUPERSEDED if superseded else RunStatus.READY
+    run.computed_at = timezone.now()
     run.save(update_fields=["units", "eligible", "joining", "leaving", "staying", "over_limit",
                             "amount_per_payment", "status", "computed_at"])  # fmt: skip
     progress.close()

@@ -15,6 +15,7 @@ from django.db import connection
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from ehsaas.core.choices import JobStatus
 from ehsaas.core.progress import NoProgress, Progress
 from ehsaas.programs.choices import ProgrammeStatus, RunScope, RunStatus
 from ehsaas.programs.enrolment import enrolment_compute
@@ -113,6 +114,9 @@ def reevaluation_due(programme: Programme) -> datetime:
     pending = EnrolmentRun.objects.filter(programme=programme, status__in=PENDING)
     if pending.filter(scope=RunScope.REGISTRY).exists():
         raise NotDue(MSG_REGISTRY_RUN)
+    # One still waiting for the worker finds the changed households when it starts: every change so far.
+    if pending.filter(scope=RunScope.CHANGED, job__status=JobStatus.QUEUED).exists():
+        raise NotDue(MSG_COVERED)
     households, latest = changed_households(programme, settled.started_at)
     if not households:
         raise NotDue(MSG_NOTHING_CHANGED % {"when": formats.date_format(
@@ -147,7 +151,7 @@ def reevaluation_compute(run: EnrolmentRun, *, progress: Progress | None = None)
     enrolment_compute(run, progress=progress, households=None if everyone else households)
     run.households = len(households)
     fields = ["households"]
-    if not run.changes.exists():
+    if run.status == RunStatus.READY and not run.changes.exists():
         run.status = RunStatus.UNCHANGED
         fields.append("status")
     run.save(update_fields=fields)
