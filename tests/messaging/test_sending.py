@@ -229,6 +229,24 @@ def test_the_send_job_schedules_another_for_when_the_next_retry_falls_due(queued
     assert later.params["after"] == Message.objects.get().next_attempt_at.isoformat()
 
 
+def test_a_send_job_whose_time_is_up_queues_the_next_behind_the_other_jobs_and_leaves_the_rest_due(
+    queued, settings, monkeypatch
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.SMS_GATEWAY = "log"
+    monkeypatch.setattr("ehsaas.messaging.tasks.SLICE_SECONDS", 0)
+    settings.SMS_SEND_RATE = 2  # a batch is a second's worth of messages: two
+    queued(5)
+    job = Job.objects.create(kind=SEND_KIND)
+
+    send_messages_job.call(job.pk)
+
+    job.refresh_from_db()
+    assert job.result["sent"] == 2  # one batch, however short the slice
+    assert Message.objects.filter(status="queued").count() == 3
+    assert Job.objects.filter(kind=SEND_KIND, status=JobStatus.QUEUED).exclude(pk=job.pk).count() == 1
+
+
 def test_the_command_sends_what_is_due_once_and_says_how_many(queued, settings, capsys):
     settings.SMS_GATEWAY = "log"
     queued(3)
