@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "ehsaas.registry",
     "ehsaas.targeting",
     "ehsaas.programs",
+    "ehsaas.payments",
     "ehsaas.community",
     "ehsaas.grievances",
     "ehsaas.portal",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("ehsaas.registry.urls")),
     path("", include("ehsaas.targeting.urls")),
     path("", include("ehsaas.programs.urls")),
+    path("", include("ehsaas.payments.urls")),
     path("", include("ehsaas.messaging.urls")),
     path("", include("ehsaas.grievances.urls")),
     path("", include("ehsaas.community.urls")),

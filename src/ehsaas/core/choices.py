@@ -17,6 +17,8 @@ class Role(models.TextChoices):
     GRIEVANCE_SUPERVISOR = "grievance_supervisor", _("Grievance supervisor")
     # The only role that sees complaints of sensitive categories (misconduct, fraud, harassment).
     INVESTIGATOR = "investigator", _("Investigator")
+    # Pays out cash at the payment points they are assigned to.
+    PAYMENT_AGENT = "payment_agent", _("Payment agent")
 
 
 class JobStatus(models.TextChoices):

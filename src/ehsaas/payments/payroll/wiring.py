@@ -1,0 +1,6 @@
+"""What the payroll part of payments registers when Django starts (job kinds, panels, demo steps, event
+subscribers); called from PaymentsConfig.ready."""
+
+
+def connect() -> None:
+    """Nothing to register yet."""
