@@ -28,6 +28,7 @@ ROLES = {
     "registrar": Role.REGISTRATION_OFFICER,
     "registrar2": Role.REGISTRATION_OFFICER,
     "finance": Role.FINANCE_OFFICER,
+    "finance2": Role.FINANCE_OFFICER,
     "partner": Role.PARTNER,
     "analyst": Role.ME_ANALYST,
     "auditor": Role.AUDITOR,

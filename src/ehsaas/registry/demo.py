@@ -31,6 +31,7 @@ DEMO_ACCOUNTS: tuple[tuple[str, Role], ...] = (
     ("registrar", Role.REGISTRATION_OFFICER),
     ("registrar2", Role.REGISTRATION_OFFICER),  # a second officer, to approve the first one's changes
     ("finance", Role.FINANCE_OFFICER),
+    ("finance2", Role.FINANCE_OFFICER),  # a second officer, to approve the payrolls the first generates
     ("partner", Role.PARTNER),
     ("analyst", Role.ME_ANALYST),
     ("auditor", Role.AUDITOR),
