@@ -223,3 +223,10 @@ CACHES = {
 if CACHES["default"]["BACKEND"].endswith("locmem.LocMemCache"):
     # django-ratelimit calls local memory "not a shared cache": true, and accepted above.
     SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+
+# Cash collection at payment points (ehsaas.payments.collection): the class that confirms with the
+# biometric verification provider that a device's fingerprint result is genuine. The shipped one is a
+# simulator for the demo and tests; a deployment names its provider's adapter here.
+BIOMETRIC_VERIFIER = env_str(
+    "BIOMETRIC_VERIFIER", "ehsaas.payments.collection.adapters.SimulatedBiometricVerifier"
+)
