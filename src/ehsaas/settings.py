@@ -210,6 +210,26 @@ SMS_MAX_ATTEMPTS = env_int("SMS_MAX_ATTEMPTS", 5)
 if SMS_MAX_ATTEMPTS < 1:
     raise ImproperlyConfigured(f"SMS_MAX_ATTEMPTS must be at least 1, not {SMS_MAX_ATTEMPTS}")
 
+# Payment instructions (ehsaas.payments.instructions): where the providers' files are kept (each once,
+# with its SHA-256 beside it), how many payments a file or API batch carries at most, the account the
+# programme pays from (the pain.001 debtor), and the provider API adapter with its timeout and retries.
+PAYMENT_FILES_DIR = Path(env_str("PAYMENT_FILES_DIR", str(VAR_DIR / "payments")))
+PAYMENT_BATCH_SIZE = env_int("PAYMENT_BATCH_SIZE", 50_000)
+if PAYMENT_BATCH_SIZE < 1:
+    raise ImproperlyConfigured(f"PAYMENT_BATCH_SIZE must be at least 1, not {PAYMENT_BATCH_SIZE}")
+PAYMENT_DEBTOR_NAME = env_str("PAYMENT_DEBTOR_NAME", "Ehsaas programme")
+PAYMENT_DEBTOR_IBAN = env_str("PAYMENT_DEBTOR_IBAN", "PK37SBPP0000001234567890")
+PAYMENT_DEBTOR_BIC = env_str("PAYMENT_DEBTOR_BIC", "SBPPPKKA")
+# The class that sends batches to providers' APIs: the simulator (the demo's; nobody is paid) or
+# ehsaas.payments.instructions.adapter.HttpProviderApi.
+PAYMENT_PROVIDER_API = env_str("PAYMENT_PROVIDER_API", "ehsaas.payments.instructions.simulator.SimulatedProviderApi")
+PAYMENT_PROVIDER_API_TOKEN = env_str("PAYMENT_PROVIDER_API_TOKEN")
+PAYMENT_API_TIMEOUT = env_float("PAYMENT_API_TIMEOUT", 30.0)
+PAYMENT_API_ATTEMPTS = env_int("PAYMENT_API_ATTEMPTS", 5)
+if PAYMENT_API_ATTEMPTS < 1:
+    raise ImproperlyConfigured(f"PAYMENT_API_ATTEMPTS must be at least 1, not {PAYMENT_API_ATTEMPTS}")
+PAYMENT_API_BACKOFF = env_float("PAYMENT_API_BACKOFF", 2.0)
+
 # The counters of those limits live in the cache. The default, local memory, counts in each server
 # process on its own: with gunicorn's 4 workers a person meets the limit after between 1 and 4 times its
 # count. A memcached (CACHE_BACKEND=django.core.cache.backends.memcached.PyMemcacheCache with
