@@ -222,7 +222,9 @@ PAYMENT_DEBTOR_IBAN = env_str("PAYMENT_DEBTOR_IBAN", "PK37SBPP0000001234567890")
 PAYMENT_DEBTOR_BIC = env_str("PAYMENT_DEBTOR_BIC", "SBPPPKKA")
 # The class that sends batches to providers' APIs: the simulator (the demo's; nobody is paid) or
 # ehsaas.payments.instructions.adapter.HttpProviderApi.
-PAYMENT_PROVIDER_API = env_str("PAYMENT_PROVIDER_API", "ehsaas.payments.instructions.simulator.SimulatedProviderApi")
+PAYMENT_PROVIDER_API = env_str(
+    "PAYMENT_PROVIDER_API", "ehsaas.payments.instructions.simulator.SimulatedProviderApi"
+)
 PAYMENT_PROVIDER_API_TOKEN = env_str("PAYMENT_PROVIDER_API_TOKEN")
 PAYMENT_API_TIMEOUT = env_float("PAYMENT_API_TIMEOUT", 30.0)
 PAYMENT_API_ATTEMPTS = env_int("PAYMENT_API_ATTEMPTS", 5)
