@@ -8,6 +8,8 @@ from ninja.errors import HttpError, ValidationError
 
 from ehsaas.api.dci import router as dci_router
 from ehsaas.api.envelope import DciError, authenticate_envelope, error_body, json_response, read_envelope
+from ehsaas.payments.apis import agent_router as collection_router
+from ehsaas.payments.apis import tracking_router as payment_tracking_router
 from ehsaas.portal.apis import malformed_body
 from ehsaas.portal.apis import router as eligibility_router
 
@@ -20,6 +22,8 @@ api = NinjaAPI(
 )
 api.add_router("/dci/registry/", dci_router)
 api.add_router("/v1/eligibility/", eligibility_router)
+api.add_router("/v1/collection/", collection_router)
+api.add_router("/v1/payments/", payment_tracking_router)
 V1 = "/api/v1/"
 
 
