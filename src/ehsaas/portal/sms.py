@@ -26,6 +26,7 @@ from ehsaas.grievances.replies import (
     complaint_from_sms,
     complaint_status_from_sms,
 )
+from ehsaas.payments.collection.selectors import latest_payment_for_cnic
 from ehsaas.portal.cnic import as_latin, parse_cnic
 from ehsaas.portal.eligibility import eligibility_for_cnic
 from ehsaas.portal.limits import TooManyChecks, count_check_from_phone, phone_key
@@ -89,8 +90,41 @@ def _complaint_reply(request: HttpRequest, *, asks: str, sender: str, rest: str,
     return complaint_from_sms(phone=sender, text=rest, language=language)
 
 
+# "PAYMENT <cnic>" asks where the latest payment is: in English, Roman Urdu (RAQAM, PAISA) or Urdu.
+PAYMENT_KEYWORDS = {
+    "payment": "en",
+    "raqam": "ur",
+    "paisa": "ur",
+    "paise": "ur",
+    "ادائیگی": "ur",
+    "رقم": "ur",
+}
+
+
+def _payment_reply(request: HttpRequest, *, sender: str, rest: str) -> str:
+    """Whether and where the latest payment of the CNIC in `rest` can be collected or was paid."""
+    number = read_inbound(rest).number
+    if not number:
+        return str(SMS_HELP)
+    try:
+        digits = parse_cnic(number)
+    except InvalidIdentifier as error:
+        return str(error)
+    try:
+        count_check_from_phone(request, sender)
+    except TooManyChecks:
+        return str(SMS_TOO_MANY)
+    return latest_payment_for_cnic(digits).sms
+
+
 def sms_reply(request: HttpRequest, *, sender: str, text: str) -> str:
     """The reply to one inbound SMS, in the language of the message."""
+    first, _space, rest = (text or "").strip().partition(" ")
+    word = first.strip(".,:;!?-،۔").translate(_URDU_LETTERS).lower()
+    if word in PAYMENT_KEYWORDS:
+        urdu = PAYMENT_KEYWORDS[word] == "ur" or bool(URDU_SCRIPT.search(text))
+        with translation.override("ur" if urdu else "en"):
+            return _payment_reply(request, sender=sender, rest=rest)
     asks, rest, language = complaint_keyword(text)
     if asks is not None:
         with translation.override(language):

@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from ehsaas.core.identity import format_cnic
+from ehsaas.payments.collection.selectors import latest_payment_for_cnic
 from ehsaas.portal.eligibility import eligibility_for_cnic
 from ehsaas.portal.forms import CheckForm
 from ehsaas.portal.limits import TooManyChecks, count_check_from_address
@@ -39,6 +40,25 @@ def check(request: HttpRequest) -> HttpResponse:
             context["refusal"] = MSG_TOO_MANY
             status = 429
     return render(request, "portal/check.html", context, status=status)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def payment_track(request: HttpRequest) -> HttpResponse:
+    """Anyone types a CNIC and reads whether and where its latest payment can be collected or was paid
+    (no name, account, phone or amount); counted with the eligibility check's limit per address."""
+    form = CheckForm(request.POST if request.method == "POST" else None)
+    context = {"form": form}
+    status = 200
+    if form.is_valid():
+        digits = form.cleaned_data["cnic"]
+        try:
+            count_check_from_address(request)
+            context |= {"tracking": latest_payment_for_cnic(digits), "cnic": format_cnic(digits)}
+        except TooManyChecks:
+            context["refusal"] = MSG_TOO_MANY
+            status = 429
+    return render(request, "portal/payment_track.html", context, status=status)
 
 
 def _from_the_gateway(request: HttpRequest, params) -> bool:
