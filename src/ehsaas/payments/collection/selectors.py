@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +79,18 @@ TRACK_WORDS = {
 }  # fmt: skip
 
 
+# The same, short enough for one SMS (the Urdu ones for one UCS-2 message of 70 characters).
+TRACK_SMS = {
+    TRACK_NONE: _("Ehsaas: no payment found for this CNIC."),
+    TRACK_PENDING: _("Ehsaas %(programme)s %(period)s: payment being prepared; an SMS follows when ready."),
+    TRACK_COLLECTABLE: _("Ehsaas %(programme)s %(period)s: ready to collect in cash at a payment point with your CNIC."),
+    TRACK_CREDITED: _("Ehsaas %(programme)s %(period)s: sent to your account with %(where)s."),
+    TRACK_PAID: _("Ehsaas %(programme)s %(period)s: paid on %(date)s at %(where)s."),
+    TRACK_FAILED: _("Ehsaas %(programme)s %(period)s: payment failed; paid again next cycle where allowed."),
+    TRACK_UNCLAIMED: _("Ehsaas %(programme)s %(period)s: not collected in time; paid again next cycle where allowed."),
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class TrackedPoint:
     name: str
@@ -99,6 +112,13 @@ class Tracking:
     @property
     def message(self) -> str:
         return str(TRACK_WORDS[self.status]) % {"provider": self.where}
+
+    @property
+    def sms(self) -> str:
+        """The answer in one SMS."""
+        when = timezone.localtime(self.paid_at).strftime("%d-%m-%Y") if self.paid_at else ""
+        values = {"programme": self.programme, "period": self.period, "where": self.where, "date": when}
+        return str(TRACK_SMS[self.status]) % values
 
     def as_json(self) -> dict:
         return {

@@ -60,6 +60,10 @@ class AccountChangeRequest(MakerChecker):
         _("status"), max_length=10, choices=AccountRequestStatus.choices,
         default=AccountRequestStatus.SUBMITTED,
     )  # fmt: skip
+    # The import of a bank's file of opened accounts that made this request (approved together), if any.
+    import_job = models.ForeignKey(
+        "core.Job", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
 
     class Meta(MakerChecker.Meta):
         verbose_name = _("account change request")
