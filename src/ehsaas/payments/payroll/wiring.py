@@ -1,6 +1,19 @@
-"""What the payroll part of payments registers when Django starts (job kinds, panels, demo steps, event
-subscribers); called from PaymentsConfig.ready."""
+"""What the payroll part of payments registers when Django starts: the payroll job's kind (its label,
+the figures it reports and the cycle it leads to); called from PaymentsConfig.ready."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ehsaas.core.jobs import JobKind, register_job_kind
+from ehsaas.payments.payroll.tasks import GENERATE_KIND
 
 
 def connect() -> None:
-    """Nothing to register yet."""
+    register_job_kind(
+        GENERATE_KIND,
+        JobKind(
+            label=_("Payroll generated"),
+            result_labels={"cycle": _("Cycle"), "payments": _("Payments"), "amount": _("Total (Rs)")},
+            report_url_name="payments:cycle_of_job",
+            report_label=_("Review the payroll"),
+        ),
+    )
