@@ -1,6 +1,7 @@
 """Django settings. Every value that differs between installations comes from the environment
 (listed in `.env.example`); nothing secret is written here."""
 
+import json
 from pathlib import Path
 
 import dj_database_url
@@ -231,6 +232,35 @@ PAYMENT_API_ATTEMPTS = env_int("PAYMENT_API_ATTEMPTS", 5)
 if PAYMENT_API_ATTEMPTS < 1:
     raise ImproperlyConfigured(f"PAYMENT_API_ATTEMPTS must be at least 1, not {PAYMENT_API_ATTEMPTS}")
 PAYMENT_API_BACKOFF = env_float("PAYMENT_API_BACKOFF", 2.0)
+
+
+# Statuses back from providers (ehsaas.payments.statuses): the secret each provider signs its callbacks
+# (POST /payments/callbacks/<code>/) with, as HMAC-SHA256 of the body. A JSON object
+# ({"easypaisa": "…"}) or a comma list (easypaisa=…,jazzcash=…); a provider without one cannot call back.
+def _callback_secrets(raw: str) -> dict[str, str]:
+    raw = raw.strip()
+    if raw.startswith("{"):
+        try:
+            secrets = json.loads(raw)
+        except ValueError:
+            secrets = None
+        if not isinstance(secrets, dict) or not all(isinstance(v, str) and v for v in secrets.values()):
+            raise ImproperlyConfigured(
+                "PAYMENT_CALLBACK_SECRETS must be a JSON object of provider code: secret"
+            )
+        return secrets
+    secrets = {}
+    for item in filter(None, (part.strip() for part in raw.split(","))):
+        code, equals, secret = item.partition("=")
+        if not equals or not code.strip() or not secret.strip():
+            raise ImproperlyConfigured(
+                f"PAYMENT_CALLBACK_SECRETS must list code=secret, not {item.split('=')[0]!r}=…"
+            )
+        secrets[code.strip()] = secret.strip()
+    return secrets
+
+
+PAYMENT_CALLBACK_SECRETS = _callback_secrets(env_str("PAYMENT_CALLBACK_SECRETS"))
 
 # The counters of those limits live in the cache. The default, local memory, counts in each server
 # process on its own: with gunicorn's 4 workers a person meets the limit after between 1 and 4 times its
