@@ -46,13 +46,18 @@ def approved_cycle(programme, beneficiaries, *, generated_by, approved_by, perio
     return cycle
 
 
-@pytest.fixture
-def files_dir(settings, tmp_path):
+def files_in(settings, tmp_path):
+    """Files under a temporary folder, API retries without waiting, the simulated providers fresh."""
     settings.PAYMENT_FILES_DIR = tmp_path / "payments"
     settings.PAYMENT_API_BACKOFF = 0
     simulator.PROVIDERS.clear()
     yield settings.PAYMENT_FILES_DIR
     simulator.PROVIDERS.clear()
+
+
+@pytest.fixture
+def files_dir(settings, tmp_path):
+    yield from files_in(settings, tmp_path)
 
 
 @pytest.fixture

@@ -1,6 +1,28 @@
-"""What the instructions part of payments registers when Django starts (job kinds, panels, demo steps, event
-subscribers); called from PaymentsConfig.ready."""
+"""What the instructions part of payments registers when Django starts: the kinds of its export and
+send jobs; called from PaymentsConfig.ready."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ehsaas.core.jobs import JobKind, register_job_kind
+from ehsaas.payments.instructions.tasks import EXPORT_KIND, SEND_KIND
 
 
 def connect() -> None:
-    """Nothing to register yet."""
+    register_job_kind(
+        EXPORT_KIND,
+        JobKind(
+            label=_("Payment instructions exported"),
+            result_labels={"batches": _("Batches made"), "payments": _("Payments instructed")},
+            report_url_name="payments:files_of_job",
+            report_label=_("See the files and download them"),
+        ),
+    )
+    register_job_kind(
+        SEND_KIND,
+        JobKind(
+            label=_("Payment instructions sent to providers' APIs"),
+            result_labels={"accepted": _("Accepted"), "refused": _("Refused"), "waiting": _("Still waiting")},
+            report_url_name="payments:files_of_job",
+            report_label=_("See the batches and their answers"),
+        ),
+    )
