@@ -1,6 +1,25 @@
-"""What the statuses part of payments registers when Django starts (job kinds, panels, demo steps, event
-subscribers); called from PaymentsConfig.ready."""
+"""What the statuses part of payments registers when Django starts: the kind of the job that applies a
+status file; called from PaymentsConfig.ready."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ehsaas.core.jobs import JobKind, register_job_kind
+from ehsaas.payments.statuses.tasks import STATUS_FILE_KIND
 
 
 def connect() -> None:
-    """Nothing to register yet."""
+    register_job_kind(
+        STATUS_FILE_KIND,
+        JobKind(
+            label=_("Status file applied"),
+            result_labels={
+                "rows": _("Lines"),
+                "paid": _("Paid"),
+                "failed": _("Failed"),
+                "unchanged": _("Already applied"),
+                "problems": _("Reported, not applied"),
+            },
+            report_url_name="payments:status_file_of_job",
+            report_label=_("See the file's counts and problem lines"),
+        ),
+    )
