@@ -90,7 +90,7 @@ class CollectionOutcome:
     code_sent: bool = False
 
 
-def _cnic(raw: str) -> str:
+def cnic_digits(raw: str) -> str:
     try:
         return normalize_cnic(raw)
     except InvalidIdentifier:
@@ -197,7 +197,7 @@ def collection_verify(*, cnic: str, point: PaymentPoint, agent, reference: str) 
     """A fingerprint result from `agent`'s device at `point`: recorded once; a match pays out; a miss
     leaves attempts, or after the allowed failures sends a one-time code for a branch."""
     _require_agent(agent, point)
-    digits = _cnic(cnic)
+    digits = cnic_digits(cnic)
     payment = _payment_to_collect(digits)
     allowed = _allowed_attempts(payment)
     Payment.objects.select_for_update().filter(pk=payment.pk).first()  # attempts on one payment in turn
@@ -232,7 +232,7 @@ def _code_check(*, cnic: str, code: str, point: PaymentPoint, agent) -> Collecti
     _require_agent(agent, point)
     if point.kind != PointKind.BRANCH:
         raise CollectionRefused(MSG_NOT_BRANCH, kind=NOT_BRANCH)
-    payment = _payment_to_collect(_cnic(cnic))
+    payment = _payment_to_collect(cnic_digits(cnic))
     row = _live_codes(payment).select_for_update().order_by("-created_at", "-id").first()
     if row is None:
         raise CollectionRefused(MSG_NO_CODE, kind=NO_CODE)
