@@ -92,7 +92,7 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client):
 # --- Callbacks ---
 
 
-def signed_post(client, code: str, payload: dict, *, secret="a-callback-secret"):
+def signed_post(client, code: str, payload: dict, *, secret=SECRETS["easypaisa"]):
     body = json.dumps(payload).encode()
     signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     return client.post(reverse("payments:status_callback", args=[code]), body, content_type="application/json",

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from ehsaas.core.models import District
 from ehsaas.payments.choices import Channel, PaymentStatus
 from ehsaas.payments.models import Payment, PaymentCycle, StatusFile
 
@@ -87,14 +88,16 @@ class Reconciliation:
 def cycle_reconciliation(*, cycle: PaymentCycle) -> Reconciliation:
     """The reconciliation of `cycle`, from two grouped queries over its payments."""
     payments = Payment.objects.filter(cycle=cycle)
-    groups = payments.values("channel", "provider__name", "district__name", "status").annotate(
+    groups = payments.values("channel", "provider__name", "district_id", "status").annotate(
         n=Count("id"), amount=Sum("amount")
     )
     total, providers, districts = Figures(), {}, {}
-    for group in groups.order_by():
+    groups = list(groups.order_by())
+    names = {d.pk: d.name for d in District.objects.filter(pk__in={g["district_id"] for g in groups})}
+    for group in groups:
         provider = str(CASH_AT_POINTS) if group["channel"] == Channel.CASH else group["provider__name"] or "—"
         for figures in (total, providers.setdefault(provider, Figures()),
-                        districts.setdefault(group["district__name"], Figures())):  # fmt: skip
+                        districts.setdefault(names[group["district_id"]], Figures())):  # fmt: skip
             figures.add(group["status"], group["n"], group["amount"] or 0)
     unpaid = payments.filter(status__in=[PaymentStatus.FAILED, PaymentStatus.UNCLAIMED])
     reissued = [
