@@ -7,9 +7,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import dci_search, eligibility_check, enrolment, import_registry, notifications, score
+from bench import (
+    dci_search,
+    eligibility_check,
+    enrolment,
+    import_registry,
+    notifications,
+    payment_files,
+    score,
+)
 
-BENCHMARKS = [import_registry, score, dci_search, enrolment, eligibility_check, notifications]
+BENCHMARKS = [import_registry, score, dci_search, enrolment, eligibility_check, notifications, payment_files]
 
 if __name__ == "__main__":
     named = set(sys.argv[1:])

@@ -74,7 +74,7 @@ class Command(BaseCommand):
         except InstructionsRefused as refusal:
             raise CommandError(" ".join(refusal.messages)) from None
         for batch in export.batches:
-            where = batch.file_name or "API batch, to be sent"
+            where = batch.file_name or f"{batch.message_id} (API, to be sent)"
             self.stdout.write(f"{where}  {batch.transactions:,} payments  Rs {batch.control_sum:,}.00  "
                               f"{batch.sha256 or '-'}")  # fmt: skip
         self.stdout.write(f"{len(export.batches)} batches of {export.transactions:,} payments made for {cycle}."
