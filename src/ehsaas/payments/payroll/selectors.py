@@ -105,6 +105,11 @@ def _named(rows: list[dict], key: str, model, name: str) -> list[dict]:
 
 def payroll_review(*, user, cycle: PaymentCycle) -> Review:
     _require(user, "view_payment")
+    return cycle_review(cycle)
+
+
+def cycle_review(cycle: PaymentCycle) -> Review:
+    """The review of a cycle, unchecked: for the command line, which acts as the platform."""
     payments = Payment.objects.filter(cycle=cycle)
     listed = payments.select_related("district", "provider", "member").order_by("id")
     shared = (
