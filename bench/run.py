@@ -14,10 +14,12 @@ from bench import (
     import_registry,
     notifications,
     payment_files,
+    payment_statuses,
     score,
 )
 
-BENCHMARKS = [import_registry, score, dci_search, enrolment, eligibility_check, notifications, payment_files]
+BENCHMARKS = [import_registry, score, dci_search, enrolment, eligibility_check, notifications, payment_files,
+              payment_statuses]  # fmt: skip
 
 if __name__ == "__main__":
     named = set(sys.argv[1:])
