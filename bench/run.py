@@ -15,11 +15,12 @@ from bench import (
     notifications,
     payment_files,
     payment_statuses,
+    payroll,
     score,
 )
 
-BENCHMARKS = [import_registry, score, dci_search, enrolment, eligibility_check, notifications, payment_files,
-              payment_statuses]  # fmt: skip
+BENCHMARKS = [import_registry, score, dci_search, enrolment, eligibility_check, notifications, payroll,
+              payment_files, payment_statuses]  # fmt: skip
 
 if __name__ == "__main__":
     named = set(sys.argv[1:])
