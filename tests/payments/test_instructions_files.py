@@ -11,9 +11,11 @@ import pytest
 from django.utils import timezone
 from lxml import etree
 
+from ehsaas.core.choices import Role
 from ehsaas.core.models import AuditEvent
 from ehsaas.payments.choices import Channel, CycleStatus, InstructionFormat, PaymentStatus, SubmissionStatus
 from ehsaas.payments.instructions import simulator
+from ehsaas.payments.instructions.demo import demo_instructions
 from ehsaas.payments.instructions.services import (
     InstructionsRefused,
     batch_file_checked,
@@ -22,6 +24,7 @@ from ehsaas.payments.instructions.services import (
 )
 from ehsaas.payments.instructions.writers import PAIN001_NS, pain001_schema
 from ehsaas.payments.models import InstructionBatch, Payment, PaymentCycle, Provider
+from tests.conftest import make_user
 from tests.payments.conftest import enrol_woman
 
 NS = {"p": PAIN001_NS}
@@ -237,3 +240,26 @@ def test_the_message_id_fits_iso_20022s_35_characters(cycle):
 
     assert len(message_id) <= 35
     assert message_id.startswith(f"EHS-{cycle.pk}-a-provider") and message_id.endswith("-65535")
+
+
+def test_a_wallet_number_written_in_international_form_goes_out_as_an_msisdn(
+    cycle, women, finance, files_dir
+):
+    Payment.objects.filter(beneficiary=women.wallet).update(account_number="+923011111111")
+
+    instructions_export(cycle=cycle, acting_user=finance)
+
+    lines = (files_dir / batch_of(cycle, "jazzcash").file_name).read_text().splitlines()
+    assert lines[1].split(",")[1] == "923011111111"
+
+
+def test_the_demo_makes_the_instructions_of_approved_cycles_and_sends_the_api_batches(cycle, reference_data):
+    make_user("finance", Role.FINANCE_OFFICER)
+
+    line = demo_instructions()
+
+    assert (
+        line
+        == "Made 3 instruction batches (files for the banks and JazzCash); 1 sent to Easypaisa's API (simulated)."
+    )
+    assert demo_instructions() == "No approved cycle waits for instructions."

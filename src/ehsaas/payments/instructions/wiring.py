@@ -1,9 +1,12 @@
 """What the instructions part of payments registers when Django starts: the kinds of its export and
-send jobs; called from PaymentsConfig.ready."""
+send jobs, and the demo's step making the approved cycles' instructions; called from
+PaymentsConfig.ready."""
 
 from django.utils.translation import gettext_lazy as _
 
+from ehsaas.core.demo import DemoStep, register_demo_step
 from ehsaas.core.jobs import JobKind, register_job_kind
+from ehsaas.payments.instructions.demo import demo_instructions
 from ehsaas.payments.instructions.tasks import EXPORT_KIND, SEND_KIND
 
 
@@ -26,3 +29,5 @@ def connect() -> None:
             report_label=_("See the batches and their answers"),
         ),
     )
+    # After the payroll is generated and approved.
+    register_demo_step(DemoStep("payments.instructions", demo_instructions, order=55))

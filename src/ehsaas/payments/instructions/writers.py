@@ -30,8 +30,8 @@ CURRENCY = "PKR"
 # The schema's IBAN2007Identifier and BICFIDec2014Identifier.
 IBAN_PATTERN = r"^[A-Z]{2}[0-9]{2}[a-zA-Z0-9]{1,30}$"
 BIC_PATTERN = r"^[A-Z0-9]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$"
-# A Pakistani mobile number as a wallet is opened on: 03001234567 or 923001234567.
-MSISDN_PATTERN = r"^(03|923)[0-9]{9}$"
+# A Pakistani mobile number as a wallet is opened on: 03001234567, 923001234567 or +923001234567.
+MSISDN_PATTERN = r"^(0|92|\+92)3[0-9]{9}$"
 CSV_HEADER = ("reference", "msisdn", "name", "amount")
 TRAILER = "TRAILER"
 NAME_MAX = 140  # Max140Text
@@ -67,7 +67,7 @@ def rupees(amount: int) -> str:
 
 def msisdn(number: str) -> str:
     """A wallet's number in international form without the plus (03001234567 → 923001234567)."""
-    number = number.strip()
+    number = number.strip().lstrip("+")
     return "92" + number[1:] if number.startswith("0") else number
 
 
