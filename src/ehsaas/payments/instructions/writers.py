@@ -15,6 +15,7 @@ import hashlib
 import importlib.resources
 import re
 from collections.abc import Iterable
+from copy import deepcopy
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -103,12 +104,17 @@ def pain001_write(
     `transactions` and `control_sum` (the batch's figures, known before the rows are read); what was
     actually written is returned for the caller to compare."""
     written, total = 0, 0
-    tx_tag, pmt_id, end_to_end, amt, instd = (_q(t) for t in ("CdtTrfTxInf", "PmtId", "EndToEndId", "Amt",
-                                                                "InstdAmt"))  # fmt: skip
-    agent, institution, bicfi, cdtr, nm, acct, acct_id, iban = (
-        _q(t) for t in ("CdtrAgt", "FinInstnId", "BICFI", "Cdtr", "Nm", "CdtrAcct", "Id", "IBAN")
+    # Each transaction is a copy of this one (copied in C, twice as fast as building it) with its own texts.
+    template = etree.Element(_q("CdtTrfTxInf"))
+    _text(etree.SubElement(template, _q("PmtId")), "EndToEndId", "")
+    amount_element = _text(etree.SubElement(template, _q("Amt")), "InstdAmt", "")
+    amount_element.set("Ccy", CURRENCY)
+    _text(
+        etree.SubElement(etree.SubElement(template, _q("CdtrAgt")), _q("FinInstnId")), "BICFI", creditor_bic
     )
-    sub = etree.SubElement
+    _text(etree.SubElement(template, _q("Cdtr")), "Nm", "")
+    _text(etree.SubElement(etree.SubElement(template, _q("CdtrAcct")), _q("Id")), "IBAN", "")
+    copy = deepcopy
     with path.open("wb") as stream, etree.xmlfile(stream, encoding="utf-8") as xf:
         xf.write_declaration()
         with xf.element(_q("Document"), nsmap={None: PAIN001_NS}), xf.element(_q("CstmrCdtTrfInitn")):
@@ -136,12 +142,11 @@ def pain001_write(
                 _text(etree.SubElement(bank, _q("FinInstnId")), "BICFI", debtor.bic)
                 xf.write(bank)
                 for payment_id, amount, account_number, name in rows:
-                    tx = etree.Element(tx_tag)
-                    sub(sub(tx, pmt_id), end_to_end).text = reference_of(payment_id)
-                    sub(sub(tx, amt), instd, Ccy=CURRENCY).text = rupees(amount)
-                    sub(sub(sub(tx, agent), institution), bicfi).text = creditor_bic
-                    sub(sub(tx, cdtr), nm).text = (name or "")[:NAME_MAX]
-                    sub(sub(sub(tx, acct), acct_id), iban).text = account_number
+                    tx = copy(template)
+                    tx[0][0].text = reference_of(payment_id)
+                    tx[1][0].text = rupees(amount)
+                    tx[3][0].text = (name or "")[:NAME_MAX]
+                    tx[4][0][0].text = account_number
                     xf.write(tx)
                     written += 1
                     total += amount
