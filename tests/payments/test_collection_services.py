@@ -8,6 +8,7 @@ from django.utils import timezone
 from ehsaas.core.choices import Role
 from ehsaas.core.models import AuditEvent
 from ehsaas.messaging.models import Message
+from ehsaas.payments.apis import outcome_json
 from ehsaas.payments.choices import Channel, CollectionMethod, CycleStatus, PaymentStatus, PointKind
 from ehsaas.payments.collection import services
 from ehsaas.payments.collection.adapters import SimulatedBiometricVerifier, VerificationNotGenuine
@@ -261,3 +262,14 @@ def test_the_latest_cycle_is_collected_first(kafaalat, women, point, agent, fina
     outcome = collection_verify(cnic=cnic, point=point, agent=agent, reference=scan(cnic, True))
     assert outcome.payment.cycle == later
     assert women.cash.payment_account.channel == Channel.CASH
+
+
+def test_without_a_phone_no_code_is_made_and_the_agent_is_told(women, kafaalat, point, agent, cash_payment):
+    PaymentPolicy.objects.update_or_create(programme=kafaalat, defaults={"biometric_attempts": 1})
+    women.cash.member.__class__.objects.filter(pk=women.cash.member_id).update(phone="")
+    women.cash.household.__class__.objects.filter(pk=women.cash.household_id).update(phone="")
+    cnic = cnic_of(women.cash)
+    outcome = collection_verify(cnic=cnic, point=point, agent=agent, reference=scan(cnic, False))
+    assert (outcome.kind, outcome.code_sent) == (services.FALLBACK, False)
+    assert not CollectionCode.objects.exists() and not Message.objects.exists()
+    assert "Ehsaas office" in outcome_json(outcome)["message"]

@@ -87,7 +87,7 @@ REFUSAL_STATUS = {services.ALREADY: 409, services.NOTHING: 404, services.NOT_AGE
 
 def outcome_json(outcome: CollectionOutcome) -> dict:
     payment = outcome.payment
-    if outcome.kind == services.FALLBACK and not outcome.code_sent and not payment.collection_codes.exists():
+    if outcome.kind == services.FALLBACK and not outcome.code_sent and not services.live_code_exists(payment):
         message = str(MSG_FALLBACK_NO_SMS)
     else:
         message = str(OUTCOME_WORDS[outcome.kind]) % {

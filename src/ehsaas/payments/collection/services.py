@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ehsaas.core.identity import InvalidIdentifier, normalize_cnic
 from ehsaas.core.services import audit_record
-from ehsaas.messaging.services import MessageRefused, message_queue
+from ehsaas.messaging.services import MessageRefused, message_queue, phone_normalise
 from ehsaas.payments.choices import CollectionMethod, CycleStatus, PaymentStatus, PointKind
 from ehsaas.payments.collection.adapters import VerificationNotGenuine, biometric_verifier
 from ehsaas.payments.collection.selectors import collectable_payment_for_cnic, collected_payment_for_cnic
@@ -172,9 +172,18 @@ def _phone_of(payment: Payment) -> str:
     return (payment.member.phone if payment.member_id else "") or payment.household.phone
 
 
+def live_code_exists(payment: Payment) -> bool:
+    """Whether a one-time code sent for `payment` can still be used."""
+    return _live_codes(payment).exists()
+
+
 def _code_send(payment: Payment, *, agent) -> bool:
     """A new one-time code for `payment`, its hash kept and the code queued by SMS to her phone (in
-    Urdu); False when she has no phone the SMS could go to."""
+    Urdu); False, and no code made, when she has no phone the SMS could go to."""
+    try:
+        phone = phone_normalise(_phone_of(payment))
+    except MessageRefused:
+        return False
     code = f"{secrets.randbelow(10**6):06d}"
     row = CollectionCode.objects.create(
         payment=payment, code_hash=_hash(payment.pk, code),
@@ -182,13 +191,10 @@ def _code_send(payment: Payment, *, agent) -> bool:
     )  # fmt: skip
     audit_record(actor=agent, action="payment.collection_code_sent", subject=payment,
                  summary=_("One-time collection code sent for %(reference)s") % {"reference": payment.reference})  # fmt: skip
-    try:
-        message_queue(
-            event=f"payments.collection_code.{row.pk}", phone=_phone_of(payment), template=CODE_TEMPLATE,
-            language="ur", context={"code": code, "amount": f"{payment.amount:,}", "hours": CODE_VALID_HOURS},
-        )  # fmt: skip
-    except MessageRefused:
-        return False
+    message_queue(
+        event=f"payments.collection_code.{row.pk}", phone=phone, template=CODE_TEMPLATE, language="ur",
+        context={"code": code, "amount": f"{payment.amount:,}", "hours": CODE_VALID_HOURS},
+    )  # fmt: skip
     return True
 
 
@@ -203,7 +209,7 @@ def collection_verify(*, cnic: str, point: PaymentPoint, agent, reference: str) 
     Payment.objects.select_for_update().filter(pk=payment.pk).first()  # attempts on one payment in turn
     failures = BiometricAttempt.objects.filter(payment=payment, matched=False).count()
     if failures >= allowed:
-        sent = False if _live_codes(payment).exists() else _code_send(payment, agent=agent)
+        sent = False if live_code_exists(payment) else _code_send(payment, agent=agent)
         return CollectionOutcome(kind=FALLBACK, payment=payment, code_sent=sent)
     try:
         verification = biometric_verifier().check(reference=reference, cnic=digits)
