@@ -5,7 +5,7 @@ language, and nothing else about her: no name, account number or phone."""
 import pytest
 from django.utils import timezone, translation
 
-from ehsaas.payments.choices import CollectionMethod, PaymentStatus, PointKind
+from ehsaas.payments.choices import CollectionMethod, CycleStatus, PaymentStatus, PointKind
 from ehsaas.payments.collection.selectors import latest_payment_for_cnic
 from ehsaas.payments.models import Collection, Payment
 from tests.payments.conftest import finance, kafaalat, second_finance, shipped, women  # noqa: F401
@@ -113,3 +113,23 @@ def test_the_api_refuses_a_malformed_cnic_and_too_many_checks(client, women, cyc
     assert client.post(API, {"cnic": cnic}, content_type="application/json").status_code == 200
     limited = client.post(API, {"cnic": cnic}, content_type="application/json")
     assert limited.status_code == 429 and limited["Retry-After"]
+
+
+@pytest.mark.parametrize(
+    ("status", "tracked"),
+    [(PaymentStatus.PENDING, "pending"), (PaymentStatus.FAILED, "failed"), (PaymentStatus.UNCLAIMED, "unclaimed"),
+     (PaymentStatus.PAID, "paid")],
+)  # fmt: skip
+def test_each_status_of_the_latest_payment_is_told(women, cycle, status, tracked):  # noqa: F811
+    Payment.objects.filter(cycle=cycle).update(status=status, status_at=timezone.now())
+    answer = latest_payment_for_cnic(cnic_of(women.bank))
+    assert answer.status == tracked and answer.period == "2026-Q3"
+    assert (answer.where == "National Bank of Pakistan") == (status == PaymentStatus.PAID)
+    assert women.bank.member.full_name not in answer.sms + answer.message
+
+
+def test_a_cycle_not_yet_approved_is_not_told(kafaalat, women, finance, second_finance):  # noqa: F811
+    make_cycle(
+        kafaalat, women.active, generator=finance, approver=second_finance, cycle_status=CycleStatus.REVIEW
+    )
+    assert latest_payment_for_cnic(cnic_of(women.cash)).status == "none"
