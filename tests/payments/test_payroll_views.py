@@ -28,7 +28,15 @@ def test_a_finance_officer_sees_the_cycles_and_the_form_to_open_one(client_as, f
     assert response.status_code == 200
     assert b'data-testid="open-cycle"' in response.content
     assert reverse("payments:cycle", args=[cycle.pk]).encode() in response.content
-    assert reverse("payments:cycles").encode() in response.content  # the Payments link in the menu
+    assert (
+        f'href="{reverse("payments:cycles")}"'.encode() in response.content
+    )  # the Payments link in the menu
+
+
+def test_the_menu_links_to_payments_only_for_those_who_see_them(client_as, personas):
+    link = f'href="{reverse("payments:cycles")}"'
+    assert link in client_as(personas["auditor"]).get("/").content.decode()
+    assert link not in client_as(personas["partner"]).get("/").content.decode()
 
 
 @pytest.mark.parametrize("role", READERS)
