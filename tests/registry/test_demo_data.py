@@ -35,6 +35,7 @@ ROLES = {
     "grievances": Role.GRIEVANCE_OFFICER,
     "supervisor": Role.GRIEVANCE_SUPERVISOR,
     "investigator": Role.INVESTIGATOR,
+    "agent": Role.PAYMENT_AGENT,
 }
 
 

@@ -38,6 +38,7 @@ DEMO_ACCOUNTS: tuple[tuple[str, Role], ...] = (
     ("grievances", Role.GRIEVANCE_OFFICER),
     ("supervisor", Role.GRIEVANCE_SUPERVISOR),
     ("investigator", Role.INVESTIGATOR),
+    ("agent", Role.PAYMENT_AGENT),  # pays out cash at the points the payments demo gives them
 )
 SUPERUSER = "admin"
 PARTNER_PROVINCE = "PK-PB"

@@ -1,19 +1,13 @@
 """The demo's payment points: in each district with Kafaalat beneficiaries, two retail agents, a campsite
-and a bank branch (the fallback), written set-based; and the demo agent ("agent", a payment agent, with
-DEMO_PASSWORD like the other demo accounts) at the points of the partner's districts, so that cash can be
+and a bank branch (the fallback), written set-based; and the demo agent ("agent", a demo account of
+registry.demo) at the points of the partner's districts, so that cash can be
 collected on /payments/collect/ and with `ehsaas collect`."""
 
-import secrets
-
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ehsaas.core.choices import Role
 from ehsaas.core.models import District
-from ehsaas.core.services import audit_record
-from ehsaas.env import env_str
 from ehsaas.payments.choices import PointKind
 from ehsaas.payments.models import PaymentPoint, Provider
 from ehsaas.programs.choices import BeneficiaryStatus
@@ -53,7 +47,7 @@ def demo_payment_points() -> str:
         if f"{code.lower()}-{suffix}"[:30] not in existing
     ]  # fmt: skip
     PaymentPoint.objects.bulk_create(points, batch_size=2000)
-    agent, password = _demo_agent()
+    agent = get_user_model().objects.get(username=AGENT)  # a demo account (registry.demo)
     mine = PaymentPoint.objects.filter(district__name_en__in=AGENT_DISTRICTS)
     if not mine.exists():  # a geography without those names: the first two districts with points
         mine = PaymentPoint.objects.filter(district_id__in=[d[0] for d in districts[:2]])
@@ -61,24 +55,4 @@ def demo_payment_points() -> str:
     line = _(
         "Opened %(points)s payment points in %(districts)s districts; the agent %(agent)s pays out at %(mine)s of them."
     ) % {"points": len(points), "districts": len(districts), "agent": AGENT, "mine": mine.count()}
-    if password:
-        line += " " + _("Its password: %(password)s") % {"password": password}
     return line
-
-
-def _demo_agent():
-    """The demo's payment agent, with DEMO_PASSWORD; without it, a fresh password, returned to be shown."""
-    users = get_user_model()
-    agent = users.objects.filter(username=AGENT).first()
-    password = env_str("DEMO_PASSWORD") or secrets.token_urlsafe(12)
-    if agent is None:
-        agent = users.objects.create_user(username=AGENT, password=password)
-        audit_record(actor=None, action="demo.account_created", subject=agent,
-                     summary=_("Demo account %(username)s (%(role)s) created") % {"username": AGENT,
-                                                                                 "role": Role.PAYMENT_AGENT.label})  # fmt: skip
-    else:
-        agent.set_password(password)
-        agent.is_active = True
-        agent.save(update_fields=["password", "is_active"])
-    agent.groups.set([Group.objects.get(name=Role.PAYMENT_AGENT.value)])
-    return agent, ("" if env_str("DEMO_PASSWORD") else password)
