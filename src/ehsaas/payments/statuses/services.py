@@ -190,23 +190,24 @@ def _lines_load(cursor, lines: Iterable[StatusLine], progress: Progress) -> None
     )
     progress.start(0, _g("Reading the status lines"), unit="lines")
     if postgres:
+        # A COPY a chunk: the progress (a Job row, written through the same connection) is reported
+        # between statements, never while a COPY holds the connection.
         columns = "line, reference, payment_id, status, amount, reason, status_at, problem"
-        with cursor.cursor.copy(f"COPY {LINES} ({columns}) FROM STDIN") as copy:
-            for chunk in _chunks(lines):
+        for chunk in _chunks(lines):
+            with cursor.cursor.copy(f"COPY {LINES} ({columns}) FROM STDIN") as copy:
                 for x in chunk:
-                    copy.write_row(
-                        (
-                            x.line,
-                            x.reference,
-                            x.payment_id,
-                            x.status,
-                            x.amount,
-                            x.reason,
-                            x.status_at,
-                            x.problem,
-                        )
+                    row = (
+                        x.line,
+                        x.reference,
+                        x.payment_id,
+                        x.status,
+                        x.amount,
+                        x.reason,
+                        x.status_at,
+                        x.problem,
                     )
-                progress.advance(len(chunk))
+                    copy.write_row(row)
+            progress.advance(len(chunk))
     else:
         adapt = connection.ops.adapt_datetimefield_value
         for chunk in _chunks(lines):
