@@ -81,20 +81,24 @@ class Payment(models.Model):
     earlier cycles (`arrears`; those payments point here through `reissued_in`), through the channel and
     account she had when the payroll was generated."""
 
-    cycle = models.ForeignKey(PaymentCycle, on_delete=models.PROTECT, related_name="payments")
-    beneficiary = models.ForeignKey("programs.Beneficiary", on_delete=models.PROTECT, related_name="payments")
+    # Foreign keys that another index already leads with, or whose targets are never deleted (districts,
+    # providers), have no index of their own: each index costs every status update of a million payments.
+    cycle = models.ForeignKey(PaymentCycle, on_delete=models.PROTECT, related_name="payments", db_index=False)
+    beneficiary = models.ForeignKey(
+        "programs.Beneficiary", on_delete=models.PROTECT, related_name="payments", db_index=False
+    )
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="payments")
     member = models.ForeignKey(
         "registry.Member", on_delete=models.PROTECT, related_name="payments", null=True, blank=True
     )
     # Where the household lived at generation: reports and reconciliation group by it.
-    district = models.ForeignKey("core.District", on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey("core.District", on_delete=models.PROTECT, related_name="+", db_index=False)
     amount = models.PositiveIntegerField(_("amount (Rs)"))
     arrears = models.PositiveIntegerField(_("carried over (Rs)"), default=0)
     category = models.CharField(_("category"), max_length=120, blank=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     provider = models.ForeignKey(
-        Provider, on_delete=models.PROTECT, related_name="payments", null=True, blank=True
+        Provider, on_delete=models.PROTECT, related_name="payments", null=True, blank=True, db_index=False
     )
     account_number = models.CharField(_("account"), max_length=34, blank=True)
     # The account was changed since the programme's previous cycle was generated: a review exception.
@@ -133,7 +137,6 @@ class Payment(models.Model):
         indexes = [
             models.Index(fields=["cycle", "status"], name="payments_payment_status_idx"),
             models.Index(fields=["beneficiary", "-cycle"], name="payments_payment_latest_idx"),
-            models.Index(fields=["batch"], name="payments_payment_batch_idx"),
         ]
 
     def __str__(self) -> str:
