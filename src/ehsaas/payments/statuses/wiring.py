@@ -1,9 +1,11 @@
 """What the statuses part of payments registers when Django starts: the kind of the job that applies a
-status file; called from PaymentsConfig.ready."""
+status file, and the demo's statuses and cash collected; called from PaymentsConfig.ready."""
 
 from django.utils.translation import gettext_lazy as _
 
+from ehsaas.core.demo import DemoStep, register_demo_step
 from ehsaas.core.jobs import JobKind, register_job_kind
+from ehsaas.payments.statuses.demo import demo_statuses
 from ehsaas.payments.statuses.tasks import STATUS_FILE_KIND
 
 
@@ -23,3 +25,5 @@ def connect() -> None:
             report_label=_("See the file's counts and problem lines"),
         ),
     )
+    # After the instructions are made (55).
+    register_demo_step(DemoStep("payments.statuses", demo_statuses, order=60))
