@@ -13,11 +13,12 @@ from ehsaas.core.geography import geography_load
 from ehsaas.core.models import District, Province, StaffScope
 from ehsaas.core.roles import grant_permissions
 from ehsaas.messaging.models import MessageTemplate
+from ehsaas.payments.models import Provider
 
 
 def reload_reference_data() -> None:
-    """What the migrations load (geography, role groups and their permissions, message templates),
-    loaded again.
+    """What the migrations load (geography, role groups and their permissions, message templates, payment
+    providers), loaded again.
 
     Transactional tests (browser journeys, parallel imports) commit for real, and the database is emptied
     after each of them, migration data included; the tests that come after them load it again here."""
@@ -29,13 +30,15 @@ def reload_reference_data() -> None:
         migration = import_module(MigrationLoader.migrations_module(key[0])[0] + "." + key[1])
         if getattr(migration, "GRANTS", None) is not None:
             grant_permissions(django_apps, migration.GRANTS)
+        if hasattr(migration, "providers_load"):
+            migration.providers_load(django_apps)
         for fields in getattr(migration, "TEMPLATES", None) or ():
             MessageTemplate.objects.update_or_create(code=fields["code"], defaults=fields)
 
 
 @pytest.fixture
 def reference_data(db) -> None:
-    if not Province.objects.exists() or not Group.objects.exists() or not MessageTemplate.objects.exists():
+    if not all(model.objects.exists() for model in (Province, Group, MessageTemplate, Provider)):
         reload_reference_data()
 
 

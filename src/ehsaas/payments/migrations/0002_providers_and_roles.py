@@ -47,7 +47,7 @@ GRANTS = {
 }  # fmt: skip
 
 
-def load(apps, schema_editor):
+def providers_load(apps) -> None:
     Provider = apps.get_model("payments", "Provider")
     for code, name, channel, instruction_format, bic, api_url in PROVIDERS:
         Provider.objects.update_or_create(
@@ -55,6 +55,10 @@ def load(apps, schema_editor):
             defaults={"name": name, "channel": channel, "instruction_format": instruction_format, "bic": bic,
                       "api_url": api_url},
         )  # fmt: skip
+
+
+def load(apps, schema_editor):
+    providers_load(apps)
     grant_permissions(apps, GRANTS)
 
 
