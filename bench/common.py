@@ -113,3 +113,32 @@ def report(title: str, figures: list[Figure], details: dict) -> bool:
     payload = {"title": title, "figures": [f.__dict__ for f in figures], **details}
     (OUT / f"{slug}.json").write_text(json.dumps(payload, indent=2))
     return all(f.within for f in figures)
+
+
+def peak_memory_mb(pid: int) -> float:
+    """A process's peak resident memory so far (VmHWM), in MB; 0 once it has ended."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0.0
+
+
+def run_sampled(args: list[str], *, env: dict) -> tuple[float, list[tuple[float, float]], str]:
+    """Run a command to its end; its wall time, its peak memory sampled every half second (seconds in,
+    MB), and its output. A command that fails stops the benchmark."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, env={**os.environ, **env})
+    samples = []
+    while process.poll() is None:
+        time.sleep(0.5)
+        peak = peak_memory_mb(process.pid)
+        if peak:
+            samples.append((round(time.perf_counter() - started, 1), peak))
+    output = process.stdout.read()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        sys.exit(f"{' '.join(args)} failed with status {process.returncode}")
+    return seconds, samples, output

@@ -11,16 +11,24 @@ BENCH_BENEFICIARIES (1,000,000) changes the size.
 """
 
 import hashlib
-import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import psycopg
 
-from bench.common import EHSAAS, OUT, ROOT, Figure, copy_database, database_url, drop_database, report
+from bench.common import (
+    EHSAAS,
+    OUT,
+    ROOT,
+    Figure,
+    copy_database,
+    database_url,
+    drop_database,
+    report,
+    run_sampled,
+)
 from bench.payments_common import (
     BENEFICIARIES,
     DATABASE,
@@ -77,17 +85,6 @@ YARDSTICK = """
 """
 
 
-def memory_mb(pid: int) -> float:
-    """The process's peak resident memory so far (VmHWM), in MB; 0 once it has ended."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return 0.0
-
-
 def seed(url: str) -> int:
     generator = staff_user(url, "bench-files-generator")
     approver = staff_user(url, "bench-files-approver")
@@ -120,19 +117,7 @@ def export(url: str, cycle: int, releaser: str) -> tuple[float, list[tuple[float
     """Run the export; its wall time, its peak memory sampled every half second, and its output."""
     env = {**command_env(url), "PAYMENT_FILES_DIR": str(FILES)}
     args = [str(EHSAAS), "payment-files", "export", str(cycle), "--user", releaser, "--no-progress"]
-    started = time.perf_counter()
-    process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True, env={**os.environ, **env})
-    samples = []
-    while process.poll() is None:
-        time.sleep(0.5)
-        peak = memory_mb(process.pid)
-        if peak:
-            samples.append((round(time.perf_counter() - started, 1), peak))
-    output = process.stdout.read()
-    seconds = time.perf_counter() - started
-    if process.returncode != 0:
-        sys.exit(f"{' '.join(args)} failed with status {process.returncode}")
-    return seconds, samples, output
+    return run_sampled(args, env=env)
 
 
 def main() -> bool:

@@ -14,16 +14,24 @@ beneficiary, all at one bank (a national bank's file), is seeded there by SQL. B
 (1,000,000) changes the size.
 """
 
-import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import psycopg
 
-from bench.common import EHSAAS, ROOT, Figure, copy_database, database_url, drop_database, report, run
+from bench.common import (
+    EHSAAS,
+    ROOT,
+    Figure,
+    copy_database,
+    database_url,
+    drop_database,
+    report,
+    run,
+    run_sampled,
+)
 from bench.payments_common import (
     BENEFICIARIES,
     DATABASE,
@@ -79,17 +87,6 @@ RESET = """
     UPDATE payments_payment SET status = 'instructed', status_reason = '', status_at = now()
     WHERE cycle_id = %(cycle)s
 """
-
-
-def memory_mb(pid: int) -> float:
-    """The process's peak resident memory so far (VmHWM), in MB; 0 once it has ended."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except (FileNotFoundError, ProcessLookupError):
-        pass
-    return 0.0
 
 
 def seed(url: str) -> int:
@@ -150,21 +147,7 @@ def apply(url: str, path: Path, user: str) -> tuple[float, list[tuple[float, flo
     output."""
     args = [str(EHSAAS), "payment-statuses", "import", str(path), "--provider", PROVIDER, "--user", user,
             "--no-progress"]  # fmt: skip
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        args, stdout=subprocess.PIPE, text=True, env={**os.environ, **command_env(url)}
-    )
-    samples = []
-    while process.poll() is None:
-        time.sleep(0.5)
-        peak = memory_mb(process.pid)
-        if peak:
-            samples.append((round(time.perf_counter() - started, 1), peak))
-    output = process.stdout.read()
-    seconds = time.perf_counter() - started
-    if process.returncode != 0:
-        sys.exit(f"{' '.join(args)} failed with status {process.returncode}")
-    return seconds, samples, output
+    return run_sampled(args, env=command_env(url))
 
 
 def counts(url: str, cycle: int) -> dict[str, int]:
