@@ -16,7 +16,8 @@ from ehsaas.payments.instructions.adapter import (
     ProviderTimeout,
     ProviderUnavailable,
 )
-from ehsaas.payments.instructions.services import instructions_export, instructions_send
+from ehsaas.payments.instructions.sending import instructions_send
+from ehsaas.payments.instructions.services import instructions_export
 from ehsaas.payments.instructions.simulator import SimulatedProvider, SimulatedProviderApi, simulated
 from ehsaas.payments.models import InstructionBatch, Payment, ProviderSubmission
 from tests.payments.test_instructions_files import approved_cycle, files_in

@@ -13,8 +13,9 @@ from django.utils import timezone
 from ehsaas.core.models import AuditEvent
 from ehsaas.payments.choices import CycleStatus, PaymentStatus
 from ehsaas.payments.models import Payment, PaymentPolicy, Provider, StatusFile
+from ehsaas.payments.statuses.closing import cycle_close, payments_expire
 from ehsaas.payments.statuses.selectors import cycle_reconciliation
-from ehsaas.payments.statuses.services import StatusRefused, cycle_close, payments_expire
+from ehsaas.payments.statuses.services import StatusRefused
 from tests.payments.test_statuses_apply import csv_file, make_cycle, make_payments, refreshed
 
 

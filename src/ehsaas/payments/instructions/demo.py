@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from ehsaas.payments.choices import CycleStatus
-from ehsaas.payments.instructions.services import InstructionsRefused, instructions_export, instructions_send
+from ehsaas.payments.instructions.sending import instructions_send
+from ehsaas.payments.instructions.services import InstructionsRefused, instructions_export
 from ehsaas.payments.models import PaymentCycle
 
 RELEASER = "finance"

@@ -12,7 +12,8 @@ from ehsaas.core.models import Job
 from ehsaas.core.progress import Progress
 from ehsaas.core.services import audit_record, job_create, job_fail, job_start, job_succeed
 from ehsaas.payments.choices import SubmissionStatus
-from ehsaas.payments.instructions.services import instructions_export, instructions_send
+from ehsaas.payments.instructions.sending import instructions_send
+from ehsaas.payments.instructions.services import instructions_export
 from ehsaas.payments.models import PaymentCycle, ProviderSubmission
 
 EXPORT_KIND = "payments.instructions_export"

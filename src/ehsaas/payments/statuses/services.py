@@ -28,7 +28,6 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 from typing import BinaryIO
 
 from django.conf import settings
@@ -43,12 +42,11 @@ from ehsaas.core.services import audit_record
 from ehsaas.messaging.services import messages_queue_sql
 from ehsaas.payments.choices import (
     Channel,
-    CycleStatus,
     PaymentStatus,
     StatusFileFormat,
     StatusProblemKind,
 )
-from ehsaas.payments.models import PaymentCycle, PaymentPolicy, Provider, StatusFile
+from ehsaas.payments.models import Provider, StatusFile
 from ehsaas.payments.statuses.readers import (
     StatusFileRefused,
     StatusLine,
@@ -62,13 +60,8 @@ CHUNK = 10_000
 LINES = "payments_status_lines"
 OUTCOMES = "payments_status_outcomes"
 APPLY, UNCHANGED = "apply", "unchanged"
-DEFAULT_COLLECT_WITHIN_DAYS = PaymentPolicy._meta.get_field("collect_within_days").default
 
 MSG_CALLBACK_NOT_JSON = _("The callback is not a JSON object with reference, status and amount.")
-MSG_CYCLE_NOT_APPROVED = _("Only an approved cycle can be closed; %(cycle)s is %(status)s.")
-MSG_CYCLE_OPEN = _(
-    "%(cycle)s cannot be closed: %(open)s payments are still open (not yet paid, failed or unclaimed)."
-)
 MSG_NO_PERMISSION = _("You may not apply payment statuses.")
 
 # The words of the problems' details, translated when a file is applied.
@@ -379,61 +372,6 @@ def _callback_outcome(status_file: StatusFile, *, already_applied: bool = False)
 def callback_secret(provider_code: str) -> str:
     """The secret `provider_code` signs its callbacks with (settings.PAYMENT_CALLBACK_SECRETS), or ""."""
     return (getattr(settings, "PAYMENT_CALLBACK_SECRETS", None) or {}).get(provider_code, "")
-
-
-# --- Unclaimed and closing ---
-
-
-def collect_deadline(cycle: PaymentCycle) -> date | None:
-    """The last day a payment of `cycle` may be paid or collected: the cycle's own collect_by, or its
-    approval day plus its programme's days to collect."""
-    if cycle.collect_by is not None:
-        return cycle.collect_by
-    if cycle.approved_at is None:
-        return None
-    policy = PaymentPolicy.objects.filter(programme_id=cycle.programme_id).first()
-    days = policy.collect_within_days if policy is not None else DEFAULT_COLLECT_WITHIN_DAYS
-    return timezone.localdate(cycle.approved_at) + timedelta(days=days)
-
-
-@transaction.atomic
-def payments_expire(*, today: date, acting_user=None) -> dict[str, int]:
-    """Every payment still instructed in an approved cycle whose deadline has passed (before `today`)
-    made unclaimed, in one UPDATE a cycle; returns how many in each cycle ("kafaalat 2026-Q3": 120)."""
-    now = timezone.now()
-    expired = {}
-    cycles = PaymentCycle.objects.filter(status=CycleStatus.APPROVED).select_related("programme")
-    for cycle in cycles.select_for_update(of=("self",)):
-        deadline = collect_deadline(cycle)
-        if deadline is None or deadline >= today:
-            continue
-        count = cycle.payments.filter(status=PaymentStatus.INSTRUCTED).update(
-            status=PaymentStatus.UNCLAIMED, status_at=now,
-            status_reason=f"Not paid or collected by {deadline.isoformat()}",
-        )  # fmt: skip
-        if count:
-            expired[str(cycle)] = count
-            audit_record(actor=acting_user, action="payments.unclaimed", subject=cycle,
-                         summary=f"{count} payments of {cycle} unclaimed after {deadline.isoformat()}")  # fmt: skip
-    return expired
-
-
-@transaction.atomic
-def cycle_close(*, cycle: PaymentCycle, acting_user) -> PaymentCycle:
-    """Close an approved cycle once every payment in it is paid, failed or unclaimed; raises
-    StatusRefused otherwise."""
-    if not acting_user.has_perm("payments.release_payments"):
-        raise StatusRefused(MSG_NO_PERMISSION)
-    cycle = PaymentCycle.objects.select_for_update().select_related("programme").get(pk=cycle.pk)
-    if cycle.status != CycleStatus.APPROVED:
-        raise StatusRefused(MSG_CYCLE_NOT_APPROVED % {"cycle": cycle, "status": cycle.get_status_display()})
-    still_open = cycle.payments.filter(status__in=[PaymentStatus.PENDING, PaymentStatus.INSTRUCTED]).count()
-    if still_open:
-        raise StatusRefused(MSG_CYCLE_OPEN % {"cycle": cycle, "open": f"{still_open:,}"})
-    cycle.status, cycle.closed_at = CycleStatus.CLOSED, timezone.now()
-    cycle.save(update_fields=["status", "closed_at"])
-    audit_record(actor=acting_user, action="payments.cycle_closed", subject=cycle, summary=f"{cycle} closed")
-    return cycle
 
 
 __all__ = ["StatusFileRefused", "StatusRefused", "status_callback_apply", "status_file_apply"]

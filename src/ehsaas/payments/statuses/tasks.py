@@ -17,13 +17,9 @@ from ehsaas.core.models import Job
 from ehsaas.core.progress import Progress
 from ehsaas.core.services import audit_record, job_create, job_fail, job_start, job_succeed
 from ehsaas.payments.models import Provider, StatusFile
+from ehsaas.payments.statuses.closing import payments_expire
 from ehsaas.payments.statuses.readers import StatusFileRefused
-from ehsaas.payments.statuses.services import (
-    MSG_NO_PERMISSION,
-    StatusRefused,
-    payments_expire,
-    status_file_apply,
-)
+from ehsaas.payments.statuses.services import MSG_NO_PERMISSION, StatusRefused, status_file_apply
 
 STATUS_FILE_KIND = "payments.status_file"
 UPLOAD_FOLDER = "status-files"

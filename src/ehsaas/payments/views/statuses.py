@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from ehsaas.core.models import Job
 from ehsaas.payments.choices import StatusProblemKind
 from ehsaas.payments.models import Provider
+from ehsaas.payments.statuses.closing import cycle_close
 from ehsaas.payments.statuses.selectors import (
     FIGURE_COLUMNS,
     cycle_get_for_user,
@@ -28,12 +29,7 @@ from ehsaas.payments.statuses.selectors import (
     status_file_get_for_user,
     status_files_for_user,
 )
-from ehsaas.payments.statuses.services import (
-    StatusRefused,
-    callback_secret,
-    cycle_close,
-    status_callback_apply,
-)
+from ehsaas.payments.statuses.services import StatusRefused, callback_secret, status_callback_apply
 from ehsaas.payments.statuses.tasks import status_file_start
 
 SIGNATURE_HEADER = "X-Ehsaas-Signature"

@@ -10,12 +10,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from ehsaas.core.progress import Progress
+from ehsaas.payments.instructions.sending import instructions_send
 from ehsaas.payments.instructions.services import (
     InstructionsRefused,
     batch_file_checked,
     cycle_batches,
     instructions_export,
-    instructions_send,
 )
 from ehsaas.payments.models import PaymentCycle
 

@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from ehsaas.core.progress import Progress
 from ehsaas.payments.models import InstructionBatch, PaymentCycle, Provider
+from ehsaas.payments.statuses.closing import cycle_close, payments_expire
 from ehsaas.payments.statuses.readers import StatusFileRefused
 from ehsaas.payments.statuses.selectors import cycle_reconciliation, reconciliation_rows
-from ehsaas.payments.statuses.services import StatusRefused, cycle_close, payments_expire, status_file_apply
+from ehsaas.payments.statuses.services import StatusRefused, status_file_apply
 from ehsaas.payments.statuses.simulator import status_file_simulate
 
 PROBLEMS_PRINTED = 50
