@@ -4,6 +4,7 @@ services (a cycle's approval, an account change request decided by a second pers
 the admin shows them and changes none."""
 
 from django.contrib import admin
+from django.db import models
 
 from ehsaas.payments.models import (
     AccountChangeRequest,
@@ -44,6 +45,8 @@ class ProviderAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "channel", "instruction_format", "bic", "active")
     list_filter = ("channel", "instruction_format", "active")
     search_fields = ("code", "name")
+    # A provider's API is reached over TLS: an address typed without a scheme is taken as https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_delete_permission(self, request, obj=None):
         return False  # payments and accounts name it; switch it off instead
