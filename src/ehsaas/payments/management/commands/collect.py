@@ -2,7 +2,6 @@
 pay out cash at a payment point as that agent would from a device: a fingerprint through the biometric
 simulator (a scan that matches or not), or at a branch the one-time code sent to her phone."""
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
@@ -11,6 +10,7 @@ from ehsaas.payments.collection import services
 from ehsaas.payments.collection.adapters import SimulatedBiometricVerifier
 from ehsaas.payments.collection.selectors import point_of_agent
 from ehsaas.payments.collection.services import CollectionRefused
+from ehsaas.payments.management.lookups import active_user
 
 
 class Command(BaseCommand):
@@ -31,9 +31,7 @@ class Command(BaseCommand):
         how.add_argument("--code", help="the one-time code sent to her phone (at a branch)")
 
     def handle(self, *args, cnic, point, user, simulate_match, simulate_no_match, code, **options):
-        agent = get_user_model().objects.filter(username=user, is_active=True).first()
-        if agent is None:
-            raise CommandError(f"no active user {user}")
+        agent = active_user(user)
         where = point_of_agent(agent, point)
         if where is None:
             raise CommandError(f"{user} is not an agent of an active payment point {point}")

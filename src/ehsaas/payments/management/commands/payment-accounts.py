@@ -5,7 +5,6 @@ whole (every bad line printed, nothing written if one is bad); `ehsaas payment-a
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
@@ -16,6 +15,7 @@ from ehsaas.payments.accounts.services import (
     accounts_import,
     accounts_import_approve,
 )
+from ehsaas.payments.management.lookups import active_user
 
 
 class Command(BaseCommand):
@@ -33,9 +33,7 @@ class Command(BaseCommand):
         approve.add_argument("--note", default="")
 
     def handle(self, *args, action, user, **options):
-        acting = get_user_model().objects.filter(username=user, is_active=True).first()
-        if acting is None:
-            raise CommandError(f"no active user {user}")
+        acting = active_user(user)
         try:
             if action == "import":
                 self._import(options["file"], acting)

@@ -6,7 +6,6 @@ total and SHA-256; --out also copies every file of the cycle, checked against it
 import shutil
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from ehsaas.core.progress import Progress
@@ -17,6 +16,7 @@ from ehsaas.payments.instructions.services import (
     cycle_batches,
     instructions_export,
 )
+from ehsaas.payments.management.lookups import active_user, cycle_numbered
 from ehsaas.payments.models import PaymentCycle
 
 
@@ -36,9 +36,7 @@ class Command(BaseCommand):
         send.add_argument("--user", help="who releases the payments")
 
     def handle(self, *args, action: str, cycle: int, user: str | None, **options):
-        found = PaymentCycle.objects.select_related("programme").filter(pk=cycle).first()
-        if found is None:
-            raise CommandError(f"no payment cycle {cycle}")
+        found = cycle_numbered(cycle)
         acting_user = self._user(user)
         if action == "export":
             self._export(found, acting_user, options["out"], not options["no_progress"])
@@ -58,9 +56,7 @@ class Command(BaseCommand):
     def _user(self, name: str | None):
         if name is None:
             return None
-        acting_user = get_user_model().objects.filter(username=name).first()
-        if acting_user is None:
-            raise CommandError(f"no user {name}")
+        acting_user = active_user(name)
         if not acting_user.has_perm("payments.release_payments"):
             raise CommandError(f"{name} may not release payments")
         return acting_user

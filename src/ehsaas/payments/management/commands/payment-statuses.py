@@ -12,12 +12,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from ehsaas.core.progress import Progress
-from ehsaas.payments.models import InstructionBatch, PaymentCycle, Provider
+from ehsaas.payments.management.lookups import active_user, cycle_numbered
+from ehsaas.payments.models import InstructionBatch, Provider
 from ehsaas.payments.statuses.closing import cycle_close, payments_expire
 from ehsaas.payments.statuses.readers import StatusFileRefused
 from ehsaas.payments.statuses.selectors import cycle_reconciliation, reconciliation_rows
@@ -62,18 +62,6 @@ class Command(BaseCommand):
         except (StatusRefused, StatusFileRefused) as refused:
             raise CommandError(" ".join(getattr(refused, "messages", [str(refused)]))) from None
 
-    def _user(self, name: str):
-        user = get_user_model().objects.filter(username=name).first()
-        if user is None:
-            raise CommandError(f"no user {name}")
-        return user
-
-    def _cycle(self, pk: int) -> PaymentCycle:
-        cycle = PaymentCycle.objects.select_related("programme").filter(pk=pk).first()
-        if cycle is None:
-            raise CommandError(f"no payment cycle {pk}")
-        return cycle
-
     def _import(self, *, file: Path, provider: str, user: str, no_progress: bool, **_options):
         found = Provider.objects.filter(code=provider).first()
         if found is None:
@@ -83,7 +71,7 @@ class Command(BaseCommand):
             raise CommandError(f"no file {file}")
         with file.open("rb") as content:
             applied = status_file_apply(provider=found, content=content, file_name=file.name,
-                                        acting_user=self._user(user), progress=Progress(bar=not no_progress, unit="lines"))  # fmt: skip
+                                        acting_user=active_user(user), progress=Progress(bar=not no_progress, unit="lines"))  # fmt: skip
         status_file = applied.status_file
         if applied.already_applied:
             self.stdout.write(f"{file.name} was applied on {timezone.localtime(status_file.received_at):%Y-%m-%d %H:%M} "
@@ -108,7 +96,7 @@ class Command(BaseCommand):
             self.stdout.write("No payment is past its deadline.")
 
     def _reconcile(self, *, cycle: int, csv: Path | None, **_options):
-        rows = reconciliation_rows(cycle_reconciliation(cycle=self._cycle(cycle)))
+        rows = reconciliation_rows(cycle_reconciliation(cycle=cycle_numbered(cycle)))
         if csv is not None:
             with csv.open("w", newline="", encoding="utf-8") as out:
                 _write(out, rows)
@@ -117,7 +105,7 @@ class Command(BaseCommand):
             _write(sys.stdout, rows)
 
     def _close(self, *, cycle: int, user: str, **_options):
-        closed = cycle_close(cycle=self._cycle(cycle), acting_user=self._user(user))
+        closed = cycle_close(cycle=cycle_numbered(cycle), acting_user=active_user(user))
         self.stdout.write(f"{closed} is closed.")
 
     def _simulate(self, *, batch: int, format: str | None, failed_percent: int, out: Path, **_options):

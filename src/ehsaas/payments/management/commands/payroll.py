@@ -10,12 +10,12 @@ pages, the same refusals).
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from ehsaas.core.progress import Progress
+from ehsaas.payments.management.lookups import active_user, cycle_numbered
 from ehsaas.payments.models import PaymentCycle
 from ehsaas.payments.payroll.selectors import cycle_review
 from ehsaas.payments.payroll.services import cycle_approve, cycle_open, payroll_generate
@@ -53,35 +53,21 @@ class Command(BaseCommand):
         except PermissionDenied:
             raise CommandError(f"{options.get('user')} may not do this: it takes a finance officer") from None
 
-    @staticmethod
-    def _user(name: str):
-        user = get_user_model().objects.filter(username=name, is_active=True).first()
-        if user is None:
-            raise CommandError(f"no active user {name}")
-        return user
-
-    @staticmethod
-    def _cycle(pk: int) -> PaymentCycle:
-        cycle = PaymentCycle.objects.select_related("programme").filter(pk=pk).first()
-        if cycle is None:
-            raise CommandError(f"no payment cycle {pk}; `ehsaas payroll list` lists them")
-        return cycle
-
     def _open(self, *, programme: str, period: str, collect_by, user: str, **_options) -> None:
         found = Programme.objects.filter(code=programme).first()
         if found is None:
             codes = ", ".join(Programme.objects.values_list("code", flat=True))
             raise CommandError(f"no programme {programme}; the programmes are: {codes}")
         cycle = cycle_open(
-            programme=found, period=period, collect_by=collect_by, acting_user=self._user(user)
+            programme=found, period=period, collect_by=collect_by, acting_user=active_user(user)
         )
         self.stdout.write(
             f"Cycle {cycle.pk} opened: {cycle}. Generate it: ehsaas payroll generate {cycle.pk}"
         )
 
     def _generate(self, *, cycle: int, user: str, no_progress: bool, **_options) -> None:
-        found = self._cycle(cycle)
-        done = payroll_generate(found, acting_user=self._user(user),
+        found = cycle_numbered(cycle)
+        done = payroll_generate(found, acting_user=active_user(user),
                                 progress=Progress(bar=not no_progress, unit="beneficiaries"))  # fmt: skip
         self.stdout.write(
             f"Payroll of {done}: {done.payments_count:,} payments, Rs {done.amount_total:,}. Another finance "
@@ -89,7 +75,7 @@ class Command(BaseCommand):
         )
 
     def _review(self, *, cycle: int, **_options) -> None:
-        found = self._cycle(cycle)
+        found = cycle_numbered(cycle)
         review = cycle_review(found)
         write = self.stdout.write
         write(
@@ -114,7 +100,7 @@ class Command(BaseCommand):
         write(f"  no account, cash at the points: {review.cash_count:,} (Rs {review.cash_total:,})")
 
     def _approve(self, *, cycle: int, user: str, note: str, **_options) -> None:
-        done = cycle_approve(cycle=self._cycle(cycle), acting_user=self._user(user), note=note)
+        done = cycle_approve(cycle=cycle_numbered(cycle), acting_user=active_user(user), note=note)
         self.stdout.write(f"Payroll of {done} approved by {done.approved_by}: it is frozen.")
 
     def _list(self, **_options) -> None:
