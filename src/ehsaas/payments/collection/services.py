@@ -34,12 +34,11 @@ from ehsaas.payments.models import (
     CollectionCode,
     Payment,
     PaymentPoint,
-    PaymentPolicy,
 )
+from ehsaas.payments.policies import payment_policy_of
 
 CODE_VALID_HOURS = 48
 CODE_ATTEMPTS = 5  # wrong codes a branch may type before the code is spent
-DEFAULT_BIOMETRIC_ATTEMPTS = 3  # when the programme has no payment rules
 CODE_TEMPLATE = "collection_code"
 
 MSG_INVALID_CNIC = _("The CNIC must be 13 digits, written NNNNN-NNNNNNN-N (dashes optional).")
@@ -124,11 +123,6 @@ def _payment_to_collect(cnic: str) -> Payment:
     raise CollectionRefused(MSG_NOTHING, kind=NOTHING)
 
 
-def _allowed_attempts(payment: Payment) -> int:
-    policy = PaymentPolicy.objects.filter(programme_id=payment.cycle.programme_id).first()
-    return policy.biometric_attempts if policy else DEFAULT_BIOMETRIC_ATTEMPTS
-
-
 def _pay_out(*, payment: Payment, point: PaymentPoint, agent, method: str, reference: str = "") -> Collection:
     """The payout itself, with the payment locked: refused when it was collected or ended meanwhile."""
     locked = Payment.objects.select_for_update().select_related("cycle").get(pk=payment.pk)
@@ -205,7 +199,7 @@ def collection_verify(*, cnic: str, point: PaymentPoint, agent, reference: str) 
     _require_agent(agent, point)
     digits = cnic_digits(cnic)
     payment = _payment_to_collect(digits)
-    allowed = _allowed_attempts(payment)
+    allowed = payment_policy_of(payment.cycle.programme_id).biometric_attempts
     Payment.objects.select_for_update().filter(pk=payment.pk).first()  # attempts on one payment in turn
     failures = BiometricAttempt.objects.filter(payment=payment, matched=False).count()
     if failures >= allowed:

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ehsaas.core.services import audit_record
 from ehsaas.payments.choices import CycleStatus, PaymentStatus
-from ehsaas.payments.models import PaymentCycle, PaymentPolicy
+from ehsaas.payments.models import PaymentCycle
+from ehsaas.payments.policies import payment_policy_of
 from ehsaas.payments.statuses.services import MSG_NO_PERMISSION, StatusRefused
 
-DEFAULT_COLLECT_WITHIN_DAYS = PaymentPolicy._meta.get_field("collect_within_days").default
 MSG_CYCLE_NOT_APPROVED = _("Only an approved cycle can be closed; %(cycle)s is %(status)s.")
 MSG_CYCLE_OPEN = _(
     "%(cycle)s cannot be closed: %(open)s payments are still open (not yet paid, failed or unclaimed)."
@@ -26,8 +26,7 @@ def collect_deadline(cycle: PaymentCycle) -> date | None:
         return cycle.collect_by
     if cycle.approved_at is None:
         return None
-    policy = PaymentPolicy.objects.filter(programme_id=cycle.programme_id).first()
-    days = policy.collect_within_days if policy is not None else DEFAULT_COLLECT_WITHIN_DAYS
+    days = payment_policy_of(cycle.programme_id).collect_within_days
     return timezone.localdate(cycle.approved_at) + timedelta(days=days)
 
 
