@@ -1,5 +1,5 @@
 """Payment cycles: opening one, generating its payroll (one payment per active beneficiary, the same
-payroll however often it runs or wherever it stopped, unpaid amounts carried over as the rules say),
+payroll however often it runs or wherever it stopped; carrying over is in test_payroll_carry_over.py),
 the review's figures, and the approval by a second finance officer, after which it is frozen."""
 
 import datetime
@@ -31,17 +31,9 @@ from ehsaas.payments.payroll.services import (
     payroll_generate_queue,
 )
 from ehsaas.payments.payroll.tasks import generate_payroll_job
-from ehsaas.programs.choices import BeneficiaryStatus
 from ehsaas.programs.models import Programme
 from tests.payments.conftest import KAFAALAT_AMOUNT, enrol_woman
-
-
-def open_cycle(programme, user, period="2026-Q3"):
-    return cycle_open(programme=programme, period=period, collect_by=None, acting_user=user)
-
-
-def generated(programme, user, period="2026-Q3"):
-    return payroll_generate(open_cycle(programme, user, period), acting_user=user)
+from tests.payments.cycles import approved, generated, open_cycle
 
 
 def payroll_of(cycle) -> dict[int, tuple]:
@@ -221,78 +213,6 @@ def test_only_a_finance_officer_generates(women, kafaalat, finance, personas):
         payroll_generate(cycle, acting_user=personas["me_analyst"])
     with pytest.raises(PermissionDenied):
         payroll_generate_queue(cycle=cycle, acting_user=personas["programme_officer"])
-
-
-# Carrying over
-
-
-def approved(programme, generator, approver, period):
-    cycle = generated(programme, generator, period)
-    return cycle_approve(cycle=cycle, acting_user=approver, note="")
-
-
-def end_with(cycle, beneficiary, status):
-    Payment.objects.filter(cycle=cycle, beneficiary=beneficiary).update(status=status)
-
-
-def test_failed_and_unclaimed_payments_are_carried_into_the_next_cycle_once(
-    women, kafaalat, finance, second_finance
-):
-    first = approved(kafaalat, finance, second_finance, "2026-Q1")
-    end_with(first, women.bank, PaymentStatus.FAILED)
-    end_with(first, women.cash, PaymentStatus.UNCLAIMED)
-    end_with(first, women.wallet, PaymentStatus.PAID)
-    second = generated(kafaalat, finance, "2026-Q2")
-    payments = {p.beneficiary_id: p for p in Payment.objects.filter(cycle=second)}
-    for woman in (women.bank, women.cash):
-        assert (payments[woman.pk].amount, payments[woman.pk].arrears) == (
-            2 * KAFAALAT_AMOUNT,
-            KAFAALAT_AMOUNT,
-        )
-        assert Payment.objects.get(cycle=first, beneficiary=woman).reissued_in == payments[woman.pk]
-    assert payments[women.wallet.pk].arrears == 0
-    payroll_generate(second, acting_user=finance)  # run again: nothing carried a second time
-    assert Payment.objects.get(cycle=second, beneficiary=women.bank).arrears == KAFAALAT_AMOUNT
-    assert second.payments.filter(arrears__gt=0).count() == 2
-    third = generated(kafaalat, finance, "2026-Q3")
-    assert not third.payments.filter(arrears__gt=0).exists()  # carried already, paid or not
-
-
-def test_unclaimed_payments_stay_when_the_rules_do_not_carry_them(women, kafaalat, finance, second_finance):
-    policy = payment_policy_for(kafaalat)
-    policy.reissue_unclaimed = False
-    policy.save(update_fields=["reissue_unclaimed"])
-    first = approved(kafaalat, finance, second_finance, "2026-Q1")
-    end_with(first, women.cash, PaymentStatus.UNCLAIMED)
-    end_with(first, women.bank, PaymentStatus.FAILED)
-    second = generated(kafaalat, finance, "2026-Q2")
-    assert Payment.objects.get(cycle=second, beneficiary=women.cash).arrears == 0
-    assert Payment.objects.get(cycle=first, beneficiary=women.cash).reissued_in is None
-    assert Payment.objects.get(cycle=second, beneficiary=women.bank).arrears == KAFAALAT_AMOUNT
-
-
-def test_an_amount_is_carried_no_more_often_than_the_rules_allow(women, kafaalat, finance, second_finance):
-    policy = payment_policy_for(kafaalat)
-    policy.reissue_limit = 1
-    policy.save(update_fields=["reissue_limit"])
-    first = approved(kafaalat, finance, second_finance, "2026-Q1")
-    end_with(first, women.bank, PaymentStatus.FAILED)
-    second = approved(kafaalat, finance, second_finance, "2026-Q2")
-    assert Payment.objects.get(cycle=second, beneficiary=women.bank).arrears == KAFAALAT_AMOUNT
-    end_with(second, women.bank, PaymentStatus.FAILED)  # carried once already: no more
-    third = generated(kafaalat, finance, "2026-Q3")
-    assert Payment.objects.get(cycle=third, beneficiary=women.bank).arrears == 0
-    assert Payment.objects.get(cycle=second, beneficiary=women.bank).reissued_in is None
-
-
-def test_a_suspended_beneficiarys_unpaid_amount_waits_for_her(women, kafaalat, finance, second_finance):
-    first = approved(kafaalat, finance, second_finance, "2026-Q1")
-    end_with(first, women.bank, PaymentStatus.FAILED)
-    women.bank.status = BeneficiaryStatus.SUSPENDED
-    women.bank.save(update_fields=["status"])
-    second = generated(kafaalat, finance, "2026-Q2")
-    assert not second.payments.filter(beneficiary=women.bank).exists()
-    assert Payment.objects.get(cycle=first, beneficiary=women.bank).reissued_in is None
 
 
 # Review
