@@ -117,14 +117,14 @@ def test_a_bulk_load_failing_while_writing_leaves_the_registry_and_its_indexes_a
     paths = survey(tmp_path, district_a, range(1, 2))
     registry_import(households=paths[0], members=paths[1])
     before, rows = catalogue(), registry_rows()
-    write_new_households = merge._write_new_households
+    write_new_households = merge.write_new_households
 
     def fails_on_hh3(bounds, *args):
         if bounds[0] == "HH3":
             raise RuntimeError("disk full")
         return write_new_households(bounds, *args)
 
-    monkeypatch.setattr(merge, "_write_new_households", fails_on_hh3)
+    monkeypatch.setattr(merge, "write_new_households", fails_on_hh3)
     paths = survey(tmp_path, district_a, range(1, 5))
     with pytest.raises(RuntimeError, match="disk full"):
         registry_import(households=paths[0], members=paths[1], chunk_size=1)

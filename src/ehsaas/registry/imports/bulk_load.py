@@ -19,13 +19,23 @@ reads or writes households, members or ID numbers until the import commits. Acce
 load, which is the only time the rule chooses this mode.
 """
 
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from queue import SimpleQueue
+from threading import Thread
 
-from django.db import IntegrityError, connection
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ehsaas.core.progress import Progress
+from ehsaas.registry.imports import merge
 from ehsaas.registry.imports.sql import execute
+from ehsaas.registry.imports.staging import StageArea
+
+log = logging.getLogger(__name__)
 
 # The registry's tables an import of new households writes. The audit events are left alone: the
 # table is shared by the whole application and usually holds far more than the import adds.
@@ -143,3 +153,91 @@ def rebuild(definitions: list[Definition], *, done: Callable[[Definition], None]
                 % {"name": definition.name, "error": " ".join(str(error).split())}
             ) from error
         done(definition)
+
+
+def write_in_bulk(
+    *,
+    area: StageArea,
+    bounds: list[tuple[str, str, int]],
+    progress: Progress,
+    rebuilding_message: str,
+    actor_id: int | None,
+    summary: str,
+    changes_json: str,
+    resurveyed: bool,
+) -> int:
+    """Write every chunk in one transaction, in bulk-load mode; return the members written.
+
+    With a shared staging area the transaction runs on a connection of its own, so that the progress
+    written meanwhile (by this thread) is seen while the import runs."""
+    events: SimpleQueue = SimpleQueue()
+
+    def load() -> None:
+        try:
+            area.enter()
+            events.put(
+                ("done", _load_in_bulk(bounds, events.put, actor_id, summary, changes_json, resurveyed))
+            )
+        except BaseException as error:  # handed to the calling thread, which raises it
+            events.put(("failed", error))
+        finally:
+            if area.shared:
+                connection.close()
+
+    if not area.shared:
+        load()
+    else:
+        Thread(target=load, name="import-bulk-load", daemon=True).start()
+    while True:
+        event, value = events.get()
+        if event == "written":
+            progress.advance(value)
+        elif event == "rebuilding":
+            progress.start(value, rebuilding_message, unit="indexes")
+        elif event == "rebuilt":
+            progress.advance(1)
+        elif event == "failed":
+            raise value
+        else:
+            return value
+
+
+def _load_in_bulk(
+    bounds: list[tuple[str, str, int]],
+    report: Callable[[tuple[str, int]], None],
+    actor_id: int | None,
+    summary: str,
+    changes_json: str,
+    resurveyed: bool,
+) -> int:
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    audit = [actor_id, summary, changes_json]
+    members = 0
+    with transaction.atomic():
+        execute("SET LOCAL synchronous_commit = off")
+        lock_tables()
+        if resurveyed:
+            # Re-surveyed households first, while the unique indexes their upserts rely on are there.
+            for number, (first, last, _size) in enumerate(bounds):
+                members += merge.write_by_joins(
+                    [first, last], now, audit, outcomes=("updated",), first_chunk=number == 0
+                )
+            # Their deferred foreign-key checks run now: a constraint with checks pending cannot be dropped.
+            execute("SET CONSTRAINTS ALL IMMEDIATE")
+        indexes, foreign_keys = set_aside_definitions()
+        drop(foreign_keys + indexes)
+        started = time.perf_counter()
+        for first, last, size in bounds:
+            members += merge.write_new_households([first, last], now, audit)
+            report(("written", size))
+        log.info("registry import: writing without indexes took %.1f s", time.perf_counter() - started)
+        started = time.perf_counter()
+        report(("rebuilding", len(indexes) + len(foreign_keys)))
+        rebuild(indexes + foreign_keys, done=lambda _: report(("rebuilt", 1)))
+        log.info(
+            "registry import: rebuilding indexes and foreign keys took %.1f s", time.perf_counter() - started
+        )
+    # The tables grew from (nearly) nothing in one transaction, out of autovacuum's sight until it commits:
+    # without statistics the next searches plan a household's members as a sequential scan.
+    merge.refresh_statistics(1)
+    return members

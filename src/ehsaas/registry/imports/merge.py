@@ -4,13 +4,11 @@ A household is written whole (its row, members, identifiers and audit event) in 
 chunk, so a process killed half-way leaves whole households only; importing the files again then picks up
 where it stopped, since the households already written are recognised as unchanged.
 
-A first load (see `bulk_load`) writes every chunk in one transaction instead, without the registry's
-secondary indexes and foreign keys: killed half-way, it leaves nothing written.
+A first load (see `bulk_load`) writes the same statements' chunks in one transaction instead, without the
+registry's secondary indexes and foreign keys: killed half-way, it leaves nothing written.
 """
 
 import logging
-import time
-from collections.abc import Callable
 from queue import Empty, SimpleQueue
 from threading import Thread
 
@@ -18,7 +16,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ehsaas.core.progress import Progress
-from ehsaas.registry.imports import bulk_load
 from ehsaas.registry.imports import contract as k
 from ehsaas.registry.imports.sql import execute, json_param, select_value
 from ehsaas.registry.imports.staging import StageArea
@@ -152,105 +149,17 @@ def write_chunk(
     audit = [actor_id, summary, changes_json]
     with transaction.atomic():
         if connection.vendor != "postgresql":
-            return _write_by_joins(bounds, now, audit, outcomes=("new", "updated"), first_chunk=number == 0)
+            return write_by_joins(bounds, now, audit, outcomes=("new", "updated"), first_chunk=number == 0)
         # An import can always be run again (households already written are recognised), so a crash
         # that loses the last commits costs a rerun, never data: no need to wait for each flush.
         execute("SET LOCAL synchronous_commit = off")
-        members = _write_new_households(bounds, now, audit)
+        members = write_new_households(bounds, now, audit)
         if resurveyed:
-            members += _write_by_joins(bounds, now, audit, outcomes=("updated",), first_chunk=number == 0)
+            members += write_by_joins(bounds, now, audit, outcomes=("updated",), first_chunk=number == 0)
     return members
 
 
-def write_in_bulk(
-    *,
-    area: StageArea,
-    bounds: list[tuple[str, str, int]],
-    progress: Progress,
-    rebuilding_message: str,
-    actor_id: int | None,
-    summary: str,
-    changes_json: str,
-    resurveyed: bool,
-) -> int:
-    """Write every chunk in one transaction, in bulk-load mode (see `bulk_load`); return the members written.
-
-    With a shared staging area the transaction runs on a connection of its own, so that the progress
-    written meanwhile (by this thread) is seen while the import runs."""
-    events: SimpleQueue = SimpleQueue()
-
-    def load() -> None:
-        try:
-            area.enter()
-            events.put(
-                ("done", _load_in_bulk(bounds, events.put, actor_id, summary, changes_json, resurveyed))
-            )
-        except BaseException as error:  # handed to the calling thread, which raises it
-            events.put(("failed", error))
-        finally:
-            if area.shared:
-                connection.close()
-
-    if not area.shared:
-        load()
-    else:
-        Thread(target=load, name="import-bulk-load", daemon=True).start()
-    while True:
-        event, value = events.get()
-        if event == "written":
-            progress.advance(value)
-        elif event == "rebuilding":
-            progress.start(value, rebuilding_message, unit="indexes")
-        elif event == "rebuilt":
-            progress.advance(1)
-        elif event == "failed":
-            raise value
-        else:
-            return value
-
-
-def _load_in_bulk(
-    bounds: list[tuple[str, str, int]],
-    report: Callable[[tuple[str, int]], None],
-    actor_id: int | None,
-    summary: str,
-    changes_json: str,
-    resurveyed: bool,
-) -> int:
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    audit = [actor_id, summary, changes_json]
-    members = 0
-    with transaction.atomic():
-        execute("SET LOCAL synchronous_commit = off")
-        bulk_load.lock_tables()
-        if resurveyed:
-            # Re-surveyed households first, while the unique indexes their upserts rely on are there.
-            for number, (first, last, _) in enumerate(bounds):
-                members += _write_by_joins(
-                    [first, last], now, audit, outcomes=("updated",), first_chunk=number == 0
-                )
-            # Their deferred foreign-key checks run now: a constraint with checks pending cannot be dropped.
-            execute("SET CONSTRAINTS ALL IMMEDIATE")
-        indexes, foreign_keys = bulk_load.set_aside_definitions()
-        bulk_load.drop(foreign_keys + indexes)
-        started = time.perf_counter()
-        for first, last, size in bounds:
-            members += _write_new_households([first, last], now, audit)
-            report(("written", size))
-        log.info("registry import: writing without indexes took %.1f s", time.perf_counter() - started)
-        started = time.perf_counter()
-        report(("rebuilding", len(indexes) + len(foreign_keys)))
-        bulk_load.rebuild(indexes + foreign_keys, done=lambda _: report(("rebuilt", 1)))
-        log.info(
-            "registry import: rebuilding indexes and foreign keys took %.1f s", time.perf_counter() - started
-        )
-    # The tables grew from (nearly) nothing in one transaction, out of autovacuum's sight until it commits:
-    # without statistics the next searches plan a household's members as a sequential scan.
-    refresh_statistics(1)
-    return members
-
-
-def _write_new_households(bounds: list[str], now, audit: list) -> int:
+def write_new_households(bounds: list[str], now, audit: list) -> int:
     """PostgreSQL: the chunk's new households, their members, identifiers and audit events in one
     statement. Ids are drawn from the tables' sequences as the rows are read from staging, so every row
     is written knowing its parent's id and nothing joins back to the registry's tables."""
@@ -296,7 +205,7 @@ def _sequence(table: str) -> str:
         return f"{cursor.fetchone()[0]}::regclass"
 
 
-def _write_by_joins(
+def write_by_joins(
     bounds: list[str], now, audit: list, *, outcomes: tuple[str, ...], first_chunk: bool
 ) -> int:
     """The chunk's households of the given outcomes, each step joining back to the rows the one before

@@ -19,8 +19,8 @@ from ehsaas.core.events import HOUSEHOLDS_CHANGED, publish
 from ehsaas.core.models import District, Job, Province, Tehsil
 from ehsaas.core.progress import NoProgress, Progress
 from ehsaas.registry.imports import contract as k
-from ehsaas.registry.imports.bulk_load import bulk_load_wanted
-from ehsaas.registry.imports.merge import chunk_bounds, write_chunks, write_in_bulk
+from ehsaas.registry.imports.bulk_load import bulk_load_wanted, write_in_bulk
+from ehsaas.registry.imports.merge import chunk_bounds, write_chunks
 from ehsaas.registry.imports.rules import check_cross_row_rules, classify
 from ehsaas.registry.imports.sources import open_sources
 from ehsaas.registry.imports.staging import (
