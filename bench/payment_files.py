@@ -32,7 +32,7 @@ from bench.common import (
 from bench.payments_common import (
     BENEFICIARIES,
     DATABASE,
-    PROGRAMME,
+    approved_cycle,
     beneficiaries_database,
     command_env,
     staff_user,
@@ -45,14 +45,6 @@ FLAT_MB = 25.0
 FILES = ROOT / "var" / "bench" / "payment-files"
 PERIOD = "bench-files"
 
-CYCLE = """
-    INSERT INTO payments_paymentcycle (programme_id, period, status, payments_count, amount_total,
-        created_by_id, created_at, generated_by_id, generated_at, approved_by_id, approved_at, approval_note)
-    SELECT p.id, %(period)s, 'approved', 0, 0, g.id, now(), g.id, now(), a.id, now(), ''
-    FROM programs_programme p, auth_user g, auth_user a
-    WHERE p.code = %(programme)s AND g.username = %(generator)s AND a.username = %(approver)s
-    RETURNING id
-"""
 # One payment per active beneficiary, as an approved payroll leaves them: bank and wallet pending, cash
 # collectable.
 PAYMENTS = """
@@ -86,12 +78,9 @@ YARDSTICK = """
 
 
 def seed(url: str) -> int:
-    generator = staff_user(url, "bench-files-generator")
-    approver = staff_user(url, "bench-files-approver")
     with psycopg.connect(url, autocommit=True) as connection:
         with connection.transaction():
-            cycle = connection.execute(CYCLE, {"period": PERIOD, "programme": PROGRAMME, "generator": generator,
-                                               "approver": approver}).fetchone()[0]  # fmt: skip
+            cycle = approved_cycle(url, connection, PERIOD)
             connection.execute(PAYMENTS, {"cycle": cycle})
             connection.execute(TOTALS, {"cycle": cycle})
         connection.execute("VACUUM ANALYZE payments_payment")

@@ -35,7 +35,7 @@ from bench.common import (
 from bench.payments_common import (
     BENEFICIARIES,
     DATABASE,
-    PROGRAMME,
+    approved_cycle,
     beneficiaries_database,
     command_env,
     staff_user,
@@ -48,14 +48,6 @@ FILES = ROOT / "var" / "bench" / "payment-statuses"
 PERIOD = "bench-statuses"
 PROVIDER = "nbp"
 
-CYCLE = """
-    INSERT INTO payments_paymentcycle (programme_id, period, status, payments_count, amount_total,
-        created_by_id, created_at, generated_by_id, generated_at, approved_by_id, approved_at, approval_note)
-    SELECT p.id, %(period)s, 'approved', 0, 0, g.id, now(), g.id, now(), a.id, now(), ''
-    FROM programs_programme p, auth_user g, auth_user a
-    WHERE p.code = %(programme)s AND g.username = %(generator)s AND a.username = %(approver)s
-    RETURNING id
-"""
 # One instructed payment per active beneficiary, every one sent to the same bank.
 PAYMENTS = """
     INSERT INTO payments_payment (cycle_id, beneficiary_id, household_id, member_id, district_id, amount,
@@ -90,12 +82,9 @@ RESET = """
 
 
 def seed(url: str) -> int:
-    generator = staff_user(url, "bench-statuses-generator")
-    approver = staff_user(url, "bench-statuses-approver")
     with psycopg.connect(url, autocommit=True) as connection:
         with connection.transaction():
-            cycle = connection.execute(CYCLE, {"period": PERIOD, "programme": PROGRAMME, "generator": generator,
-                                               "approver": approver}).fetchone()[0]  # fmt: skip
+            cycle = approved_cycle(url, connection, PERIOD)
             connection.execute(PAYMENTS, {"cycle": cycle, "provider": PROVIDER})
         connection.execute("VACUUM ANALYZE payments_payment")
         connection.execute("CHECKPOINT")
